@@ -1,0 +1,50 @@
+package dev.tern.auth;
+
+import dev.tern.storage.DataDirectory;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** The secret that signs every token, created on first start and kept in the data directory. */
+public final class SigningKey {
+    static final String FILE = "signing-secret";
+    private static final String ALGORITHM = "HmacSHA256";
+
+    private final SecretKeySpec key;
+    private final boolean created;
+
+    private SigningKey(byte[] secret, boolean created) {
+        this.key = new SecretKeySpec(secret, ALGORITHM);
+        this.created = created;
+    }
+
+    public static SigningKey loadOrCreate(DataDirectory dataDirectory) {
+        return dataDirectory.read(FILE)
+                .map(stored -> new SigningKey(Base64.getDecoder().decode(new String(stored, StandardCharsets.US_ASCII).trim()), false))
+                .orElseGet(() -> {
+                    byte[] secret = new byte[32];
+                    new SecureRandom().nextBytes(secret);
+                    dataDirectory.writeAtomically(FILE, Base64.getEncoder().encode(secret));
+                    return new SigningKey(secret, true);
+                });
+    }
+
+    /** True when this start created the key, i.e. the data directory was new. */
+    public boolean wasCreated() {
+        return created;
+    }
+
+    byte[] sign(byte[] content) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return mac.doFinal(content);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tern.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tern.error.TernException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Turns a principal into the opaque key a client sends (the {@code api_key} inside a Momento v1 token) and back.
+ * The key is a JWT signed with HS256, so operators can read its claims with any JWT tool; clients treat it as opaque.
+ */
+public final class TokenCodec {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+    private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+
+    private final SigningKey signingKey;
+
+    public TokenCodec(SigningKey signingKey) {
+        this.signingKey = signingKey;
+    }
+
+    public String encode(Principal principal) {
+        ObjectNode claims = JSON.createObjectNode();
+        claims.put("jti", principal.id());
+        if (principal.superUser()) {
+            claims.put("su", true);
+        }
+        ArrayNode permissions = claims.putArray("perms");
+        principal.permissions().forEach(p -> permissions.add(PermissionJson.write(p)));
+        if (principal.tokenId() != null) {
+            claims.put("tid", principal.tokenId());
+        }
+        if (principal.expiresAtEpochSecs() != 0) {
+            claims.put("exp", principal.expiresAtEpochSecs());
+        }
+        String signedPart = HEADER + "." + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
+        return signedPart + "." + B64.encodeToString(signingKey.sign(signedPart.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** The principal a key stands for; 401 when the key is malformed or not signed by this server. */
+    public Principal decode(String key) {
+        int first = key.indexOf('.');
+        int last = key.lastIndexOf('.');
+        if (first <= 0 || last == first || last == key.length() - 1) {
+            throw invalid();
+        }
+        byte[] expected = signingKey.sign(key.substring(0, last).getBytes(StandardCharsets.US_ASCII));
+        byte[] actual;
+        try {
+            actual = B64D.decode(key.substring(last + 1));
+        } catch (IllegalArgumentException e) {
+            throw invalid();
+        }
+        if (!MessageDigest.isEqual(expected, actual)) {
+            throw invalid();
+        }
+        try {
+            JsonNode claims = JSON.readTree(B64D.decode(key.substring(first + 1, last)));
+            List<TopicPermission> permissions = new ArrayList<>();
+            claims.path("perms").forEach(p -> permissions.add(PermissionJson.parse(p)));
+            return new Principal(claims.path("jti").asText(), claims.path("su").asBoolean(false), permissions,
+                    claims.hasNonNull("tid") ? claims.get("tid").asText() : null, claims.path("exp").asLong(0));
+        } catch (IOException | IllegalArgumentException | TernException e) {
+            throw invalid();
+        }
+    }
+
+    private static TernException invalid() {
+        return TernException.unauthenticated("invalid token");
+    }
+}

@@ -1,0 +1,114 @@
+package dev.tern.cli;
+
+import dev.tern.cache.TopicLimits;
+import dev.tern.config.TernConfig;
+import dev.tern.error.TernException;
+import dev.tern.server.TernServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code tern serve}: runs the server until SIGTERM or Ctrl-C, then shuts down gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Start the Tern server. Every option can also be set as TERN_<OPTION> (e.g. TERN_DATA_DIR) or in the config file.")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (Java properties: port = 8080).")
+    Path configFile;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "./data", description = "Where keys and caches are kept (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--public-endpoint", paramLabel = "HOST[:PORT]",
+            description = "Endpoint written into tokens (default: localhost:<port>).")
+    String publicEndpoint;
+
+    @Option(names = "--history-messages", defaultValue = "1000",
+            description = "Messages kept per topic for resume (default: ${DEFAULT-VALUE}).")
+    int historyMessages;
+
+    @Option(names = "--history-bytes", defaultValue = "1048576",
+            description = "Bytes kept per topic for resume (default: ${DEFAULT-VALUE}).")
+    long historyBytes;
+
+    @Option(names = "--topic-idle-timeout", defaultValue = "10m", converter = DurationConverter.class,
+            description = "Forget a topic with no subscribers and no publishes for this long (default: ${DEFAULT-VALUE}).")
+    Duration topicIdleTimeout;
+
+    @Option(names = "--long-poll-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Longest wait of a long-poll request (default: ${DEFAULT-VALUE}).")
+    Duration longPollTimeout;
+
+    @Option(names = "--default-max-publish-rate", defaultValue = "0",
+            description = "Messages/s per cache for caches created without limits; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    int defaultMaxPublishRate;
+
+    @Option(names = "--default-max-subscription-count", defaultValue = "0",
+            description = "Subscriptions per cache for caches created without limits; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    int defaultMaxSubscriptionCount;
+
+    @Option(names = "--default-max-message-size-kb", defaultValue = "4",
+            description = "Largest message in KiB for caches created without limits (default: ${DEFAULT-VALUE}, as Momento).")
+    int defaultMaxMessageSizeKb;
+
+    @Option(names = "--access-log", arity = "1", defaultValue = "true",
+            description = "Log one line per HTTP request (default: ${DEFAULT-VALUE}).")
+    boolean accessLog;
+
+    /** The configuration these options describe; fails with a usage message on impossible values. */
+    public TernConfig toConfig() {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535");
+        }
+        if (longPollTimeout.isZero() || topicIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("--long-poll-timeout and --topic-idle-timeout must be positive");
+        }
+        TopicLimits limits;
+        try {
+            limits = new TopicLimits(defaultMaxPublishRate, defaultMaxSubscriptionCount, defaultMaxMessageSizeKb);
+        } catch (TernException e) {
+            throw new IllegalArgumentException("default limits: " + e.getMessage());
+        }
+        if (historyMessages < 1 || historyBytes < 1) {
+            throw new IllegalArgumentException("--history-messages and --history-bytes must be at least 1");
+        }
+        String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? "localhost:" + port : publicEndpoint;
+        return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,
+                longPollTimeout, limits, accessLog);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TernConfig config;
+        try {
+            config = toConfig();
+        } catch (IllegalArgumentException e) {
+            System.err.println("tern serve: " + e.getMessage());
+            return 2;
+        }
+        TernServer server = TernServer.start(config).toCompletionStage().toCompletableFuture().get();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("tern: shutdown did not complete cleanly: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "tern-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

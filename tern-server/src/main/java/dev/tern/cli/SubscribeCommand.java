@@ -1,0 +1,67 @@
+package dev.tern.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tern subscribe CACHE TOPIC}: long-polls and prints each message as it arrives, one line each:
+ * {@code page:sequence text} (binary values in base64, discontinuities as {@code # discontinuity ...}).
+ */
+@Command(name = "subscribe", mixinStandardHelpOptions = true, description = "Print messages of a topic as they arrive.")
+public final class SubscribeCommand extends ClientCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(index = "0", paramLabel = "CACHE")
+    String cache;
+    @Parameters(index = "1", paramLabel = "TOPIC")
+    String topic;
+    @Option(names = "--sequence-number", defaultValue = "0", description = "Start here (0: only new messages).")
+    long sequenceNumber;
+    @Option(names = "--sequence-page", defaultValue = "0", description = "Page of --sequence-number.")
+    long sequencePage;
+    @Option(names = "--json", description = "Print each event as the server's JSON.")
+    boolean json;
+    @Option(names = "--count", defaultValue = "0", description = "Exit after this many messages (0: never).")
+    long count;
+
+    @Override
+    void run(TernClient client) throws Exception {
+        String path = "/topics/" + TernClient.segment(cache) + "/" + TernClient.segment(topic);
+        long next = sequenceNumber;
+        long page = sequencePage;
+        long received = 0;
+        while (count == 0 || received < count) {
+            JsonNode answer = JSON.readTree(client.send("GET",
+                    path + "?sequence_number=" + next + "&sequence_page=" + page, null, null));
+            for (JsonNode event : answer.path("items")) {
+                if (json) {
+                    System.out.println(event);
+                }
+                JsonNode item = event.get("item");
+                JsonNode gap = event.get("discontinuity");
+                if (item != null) {
+                    next = item.get("topic_sequence_number").asLong() + 1;
+                    page = item.get("sequence_page").asLong();
+                    if (!json) {
+                        JsonNode value = item.get("value");
+                        String text = value.has("text") ? value.get("text").asText() : "(binary) " + value.get("binary").asText();
+                        System.out.println(page + ":" + (next - 1) + " " + text);
+                    }
+                    if (count != 0 && ++received >= count) {
+                        break;
+                    }
+                } else if (gap != null) {
+                    next = gap.get("new_topic_sequence").asLong();
+                    page = gap.get("new_sequence_page").asLong();
+                    if (!json) {
+                        System.out.println("# discontinuity " + gap);
+                    }
+                }
+            }
+            System.out.flush();
+        }
+    }
+}

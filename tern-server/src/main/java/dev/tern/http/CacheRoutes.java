@@ -1,0 +1,82 @@
+package dev.tern.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tern.auth.Authorizer;
+import dev.tern.cache.CacheInfo;
+import dev.tern.cache.CacheRegistry;
+import dev.tern.cache.TopicLimits;
+import dev.tern.error.TernException;
+import dev.tern.pubsub.TopicGateway;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+import java.util.Set;
+
+/** {@code PUT /caches/{name}}, {@code GET /caches}, {@code DELETE /caches/{name}}; super-user only. */
+final class CacheRoutes {
+    private static final Set<String> LIMIT_FIELDS =
+            Set.of("max_publish_rate", "max_subscription_count", "max_publish_message_size_kb");
+
+    private final CacheRegistry caches;
+    private final TopicGateway gateway;
+    private final Authorizer authorizer;
+    private final TopicLimits defaults;
+
+    CacheRoutes(CacheRegistry caches, TopicGateway gateway, Authorizer authorizer, TopicLimits defaults) {
+        this.caches = caches;
+        this.gateway = gateway;
+        this.authorizer = authorizer;
+        this.defaults = defaults;
+    }
+
+    void create(RoutingContext ctx) {
+        requireSuperUser(ctx);
+        CacheInfo cache = caches.create(ctx.pathParam("name"), limits(JsonBodies.read(ctx)));
+        JsonBodies.send(ctx, 201, cache);
+    }
+
+    void list(RoutingContext ctx) {
+        requireSuperUser(ctx);
+        JsonBodies.send(ctx, 200, Map.of("caches", caches.list()));
+    }
+
+    void delete(RoutingContext ctx) {
+        requireSuperUser(ctx);
+        caches.delete(ctx.pathParam("name"));
+        ctx.response().setStatusCode(204).end();
+    }
+
+    private void requireSuperUser(RoutingContext ctx) {
+        authorizer.requireSuperUser(gateway.authenticate(RequestCredential.of(ctx.request())));
+    }
+
+    /** Limits from an optional JSON body; fields left out take the server's defaults. */
+    private TopicLimits limits(JsonNode body) {
+        if (body.isNull()) {
+            return defaults;
+        }
+        if (!body.isObject()) {
+            throw TernException.badRequest("the body must be a JSON object of topic limits");
+        }
+        body.fieldNames().forEachRemaining(field -> {
+            if (!LIMIT_FIELDS.contains(field)) {
+                throw TernException.badRequest("unknown field " + field + "; expected " + String.join(", ", LIMIT_FIELDS));
+            }
+        });
+        return new TopicLimits(
+                intField(body, "max_publish_rate", defaults.maxPublishRate()),
+                intField(body, "max_subscription_count", defaults.maxSubscriptionCount()),
+                intField(body, "max_publish_message_size_kb", defaults.maxPublishMessageSizeKb()));
+    }
+
+    private static int intField(JsonNode body, String name, int fallback) {
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw TernException.badRequest(name + " must be an integer");
+        }
+        return value.intValue();
+    }
+}

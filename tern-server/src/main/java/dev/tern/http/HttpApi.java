@@ -1,0 +1,61 @@
+package dev.tern.http;
+
+import dev.tern.auth.Authorizer;
+import dev.tern.auth.TokenIssuer;
+import dev.tern.cache.CacheRegistry;
+import dev.tern.cache.TopicLimits;
+import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.TopicGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Every HTTP route of Tern, in one table. */
+public final class HttpApi {
+    private static final long CONTROL_BODY_LIMIT = 64 * 1024;
+
+    /** What the routes need from the rest of the server. */
+    public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
+                               TokenIssuer tokenIssuer, TernMetrics metrics, TopicLimits defaultLimits,
+                               Duration longPollTimeout, boolean accessLog, BooleanSupplier ready) {
+    }
+
+    private HttpApi() {
+    }
+
+    public static Router router(Dependencies deps) {
+        Router router = Router.router(deps.vertx());
+        HttpErrors errors = new HttpErrors(deps.metrics());
+        PublishRoute publish = new PublishRoute(deps.gateway());
+        LongPollRoute longPoll = new LongPollRoute(deps.vertx(), deps.gateway(), errors, deps.longPollTimeout());
+        CacheRoutes caches = new CacheRoutes(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits());
+        TokenRoutes tokens = new TokenRoutes(deps.gateway(), deps.tokenIssuer());
+        HealthRoutes health = new HealthRoutes(deps.ready(), deps.metrics());
+
+        if (deps.accessLog()) {
+            router.route().handler(AccessLog::handle);
+        }
+        router.post(TopicPath.PREFIX + "*")
+                .handler(BodyHandler.create(false).setBodyLimit(TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L))
+                .handler(publish::handle);
+        router.get(TopicPath.PREFIX + "*").handler(longPoll::handle);
+
+        router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
+        router.get("/caches").handler(caches::list);
+        router.put("/caches/:name").handler(caches::create);
+        router.delete("/caches/:name").handler(caches::delete);
+
+        router.post("/tokens").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::mint);
+
+        router.route(HttpMethod.GET, "/livez").handler(health::live);
+        router.route(HttpMethod.GET, "/readyz").handler(health::ready);
+        router.route(HttpMethod.GET, "/metrics").handler(health::metrics);
+
+        router.route().failureHandler(errors::handle);
+        return router;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.tern.pubsub;
+
+import dev.tern.auth.Authorizer;
+import dev.tern.auth.Principal;
+import dev.tern.auth.TokenVerifier;
+import dev.tern.auth.TopicAction;
+import dev.tern.cache.CacheInfo;
+import dev.tern.cache.CacheRegistry;
+import dev.tern.cache.ResourceNames;
+import dev.tern.error.TernException;
+import dev.tern.limit.PublishRateLimiter;
+import dev.tern.limit.SubscriptionCounter;
+import dev.tern.metrics.TernMetrics;
+import dev.tern.topic.PublishReceipt;
+import dev.tern.topic.StartPosition;
+import dev.tern.topic.Subscription;
+import dev.tern.topic.SubscriptionEnd;
+import dev.tern.topic.SubscriptionEvent;
+import dev.tern.topic.SubscriptionListener;
+import dev.tern.topic.TopicEngine;
+import dev.tern.topic.TopicKey;
+import dev.tern.topic.TopicValue;
+import io.vertx.core.Future;
+
+/**
+ * The single way into the topic engine for every transport: names, authentication, authorization, cache existence
+ * and limits are checked here, in this order, so that HTTP, SSE, WebSocket and gRPC cannot drift apart.
+ */
+public final class TopicGateway {
+    private final TokenVerifier tokens;
+    private final Authorizer authorizer;
+    private final CacheRegistry caches;
+    private final PublishRateLimiter publishRate;
+    private final SubscriptionCounter subscriptions;
+    private final TopicEngine engine;
+    private final TernMetrics metrics;
+
+    public TopicGateway(TokenVerifier tokens, Authorizer authorizer, CacheRegistry caches, PublishRateLimiter publishRate,
+                        SubscriptionCounter subscriptions, TopicEngine engine, TernMetrics metrics) {
+        this.tokens = tokens;
+        this.authorizer = authorizer;
+        this.caches = caches;
+        this.publishRate = publishRate;
+        this.subscriptions = subscriptions;
+        this.engine = engine;
+        this.metrics = metrics;
+        caches.onDelete(name -> {
+            engine.deleteCache(name);
+            publishRate.forget(name);
+        });
+    }
+
+    /** A validated topic key; 400 when either name breaks the naming rule. */
+    public static TopicKey topicKey(String cacheName, String topicName) {
+        return new TopicKey(ResourceNames.requireCacheName(cacheName), ResourceNames.requireTopicName(topicName));
+    }
+
+    public Principal authenticate(String credential) {
+        return tokens.authenticate(credential);
+    }
+
+    public Future<PublishReceipt> publish(Principal principal, TopicKey topic, TopicValue value) {
+        authorizer.authorizeTopic(principal, TopicAction.PUBLISH, topic);
+        CacheInfo cache = caches.require(topic.cacheName());
+        int maxBytes = cache.limits().maxMessageBytes();
+        if (value.size() > maxBytes) {
+            throw TernException.messageTooLarge(value.size(), maxBytes);
+        }
+        publishRate.acquire(cache.name(), cache.limits().maxPublishRate());
+        long started = System.nanoTime();
+        return engine.publish(topic, value, principal.tokenId())
+                .onSuccess(receipt -> metrics.recordPublish(System.nanoTime() - started));
+    }
+
+    /** Subscribes on the caller's Vert.x context; the listener is called there. */
+    public Subscription subscribe(Principal principal, TopicKey topic, StartPosition from, SubscriptionListener listener) {
+        authorizer.authorizeTopic(principal, TopicAction.SUBSCRIBE, topic);
+        CacheInfo cache = caches.require(topic.cacheName());
+        subscriptions.acquire(cache.name(), cache.limits().maxSubscriptionCount());
+        CountedSubscription counted = new CountedSubscription(cache.name(), listener);
+        try {
+            counted.inner = engine.subscribe(topic, from, counted);
+        } catch (RuntimeException e) {
+            counted.release();
+            throw e;
+        }
+        return counted;
+    }
+
+    /** Keeps the subscription counter exact however a subscription ends. */
+    private final class CountedSubscription implements Subscription, SubscriptionListener {
+        private final String cacheName;
+        private final SubscriptionListener listener;
+        private Subscription inner;
+        private boolean released;
+
+        CountedSubscription(String cacheName, SubscriptionListener listener) {
+            this.cacheName = cacheName;
+            this.listener = listener;
+        }
+
+        @Override
+        public void onEvent(SubscriptionEvent event) {
+            listener.onEvent(event);
+        }
+
+        @Override
+        public void onEnd(SubscriptionEnd reason) {
+            release();
+            listener.onEnd(reason);
+        }
+
+        @Override
+        public void cancel() {
+            if (inner != null) {
+                inner.cancel();
+            }
+            release();
+        }
+
+        void release() {
+            if (!released) {
+                released = true;
+                subscriptions.release(cacheName);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.tern.server;
+
+import dev.tern.auth.Authorizer;
+import dev.tern.auth.SigningKey;
+import dev.tern.auth.TokenCodec;
+import dev.tern.auth.TokenIssuer;
+import dev.tern.auth.TokenVerifier;
+import dev.tern.cache.CacheRegistry;
+import dev.tern.config.TernConfig;
+import dev.tern.http.HttpApi;
+import dev.tern.limit.PublishRateLimiter;
+import dev.tern.limit.SubscriptionCounter;
+import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.TopicGateway;
+import dev.tern.storage.DataDirectory;
+import dev.tern.topic.InMemoryTopicEngine;
+import dev.tern.topic.TopicEngine;
+import dev.tern.topic.TopicSettings;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The composition root: builds every component by hand, starts them in order and stops them in reverse. */
+public final class TernServer {
+    private static final Logger LOG = LoggerFactory.getLogger(TernServer.class);
+    static final String SUPER_USER_KEY_FILE = "superuser-api-key";
+
+    private final TernConfig config;
+    private final Vertx vertx;
+    private final DataDirectory dataDirectory;
+    private final TopicEngine engine;
+    private final Readiness readiness = new Readiness();
+    private int port;
+
+    private TernServer(TernConfig config) {
+        this.config = config;
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        this.dataDirectory = new DataDirectory(config.dataDir());
+        this.engine = new InMemoryTopicEngine(vertx, new TopicSettings(
+                config.historyMessages(), config.historyBytes(), config.topicIdleTimeout()));
+    }
+
+    /** Starts a server; the future completes once it accepts requests. */
+    public static Future<TernServer> start(TernConfig config) {
+        TernServer server;
+        try {
+            server = new TernServer(config);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return server.startComponents().map(v -> server);
+    }
+
+    private Future<Void> startComponents() {
+        Clock clock = Clock.systemUTC();
+        SigningKey signingKey = SigningKey.loadOrCreate(dataDirectory);
+        TokenCodec codec = new TokenCodec(signingKey);
+        Authorizer authorizer = new Authorizer();
+        TokenIssuer issuer = new TokenIssuer(codec, authorizer, clock, config.publicEndpoint());
+        ensureSuperUserKey(issuer);
+
+        CacheRegistry caches = new CacheRegistry(dataDirectory);
+        TernMetrics metrics = new TernMetrics(engine.stats());
+        TopicGateway gateway = new TopicGateway(new TokenVerifier(codec, clock), authorizer, caches,
+                new PublishRateLimiter(), new SubscriptionCounter(), engine, metrics);
+        Router router = HttpApi.router(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
+                config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(), readiness));
+
+        return deployHttp(router).onSuccess(v -> {
+            readiness.set(true);
+            LOG.info("Tern listening on {}:{} with data directory {}", config.host(), port, dataDirectory.root());
+        });
+    }
+
+    /**
+     * One listener first, to learn the port when 0 was asked for; then one per remaining event loop on that port.
+     */
+    private Future<Void> deployHttp(Router router) {
+        int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+        HttpVerticle first = new HttpVerticle(httpOptions(config.port()), router);
+        return vertx.deployVerticle(first)
+                .compose(id -> {
+                    port = first.actualPort();
+                    if (loops <= 1) {
+                        return Future.succeededFuture();
+                    }
+                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(port), router),
+                            new DeploymentOptions().setInstances(loops - 1));
+                })
+                .mapEmpty();
+    }
+
+    private HttpServerOptions httpOptions(int listenPort) {
+        return new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(listenPort)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setIdleTimeout(0);
+    }
+
+    private void ensureSuperUserKey(TokenIssuer issuer) {
+        if (dataDirectory.read(SUPER_USER_KEY_FILE).isPresent()) {
+            LOG.info("Super-user API key is in {}", superUserKeyFile());
+            return;
+        }
+        String key = issuer.superUserApiKey();
+        dataDirectory.writeAtomically(SUPER_USER_KEY_FILE, (key + "\n").getBytes(StandardCharsets.UTF_8));
+        System.out.println("Created a super-user API key (also saved to " + superUserKeyFile() + "):");
+        System.out.println();
+        System.out.println("    " + key);
+        System.out.println();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path superUserKeyFile() {
+        return dataDirectory.path(SUPER_USER_KEY_FILE);
+    }
+
+    /** The super-user API key stored in the data directory. */
+    public String superUserKey() {
+        return dataDirectory.read(SUPER_USER_KEY_FILE)
+                .map(bytes -> new String(bytes, StandardCharsets.UTF_8).trim())
+                .orElseThrow();
+    }
+
+    /** Stops taking traffic, ends every subscription, lets in-flight requests finish, then releases everything. */
+    public Future<Void> stop() {
+        readiness.set(false);
+        engine.close();
+        return vertx.close();
+    }
+}

@@ -1,0 +1,324 @@
+package dev.tern.topic;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * The embedded engine: every topic lives in this process. A publish takes the topic's lock only to assign the
+ * sequence number and append to history; fan-out is one task per event loop that has subscribers.
+ */
+public final class InMemoryTopicEngine implements TopicEngine {
+    private final Vertx vertx;
+    private final TopicSettings settings;
+    private final SequencePages pages = new SequencePages();
+    private final ConcurrentHashMap<TopicKey, MemoryTopic> topics = new ConcurrentHashMap<>();
+    private final Counters counters = new Counters();
+    private final long evictionTimer;
+
+    public InMemoryTopicEngine(Vertx vertx, TopicSettings settings) {
+        this.vertx = vertx;
+        this.settings = settings;
+        long sweepMillis = Math.max(100, Math.min(10_000, settings.idleTimeout().toMillis() / 2));
+        this.evictionTimer = vertx.setPeriodic(sweepMillis, id -> evictIdleTopics());
+    }
+
+    @Override
+    public Future<PublishReceipt> publish(TopicKey key, TopicValue value, String publisherId) {
+        while (true) {
+            MemoryTopic topic = topics.computeIfAbsent(key, this::newTopic);
+            TopicItem item = topic.append(value, publisherId);
+            if (item != null) {
+                counters.publishes.increment();
+                return Future.succeededFuture(new PublishReceipt(item.sequencePage(), item.sequenceNumber()));
+            }
+            // The topic was evicted between lookup and append; the next lookup makes a new one.
+        }
+    }
+
+    @Override
+    public Subscription subscribe(TopicKey key, StartPosition from, SubscriptionListener listener) {
+        Context context = Objects.requireNonNull(Vertx.currentContext(), "subscribe must be called on a Vert.x context");
+        while (true) {
+            MemoryTopic topic = topics.computeIfAbsent(key, this::newTopic);
+            MemorySubscription subscription = topic.subscribe(from, listener, context);
+            if (subscription != null) {
+                counters.subscribers.increment();
+                return subscription;
+            }
+        }
+    }
+
+    @Override
+    public void deleteCache(String cacheName) {
+        endWhere(key -> key.cacheName().equals(cacheName), SubscriptionEnd.CACHE_DELETED);
+    }
+
+    @Override
+    public void close() {
+        vertx.cancelTimer(evictionTimer);
+        endWhere(key -> true, SubscriptionEnd.SHUTDOWN);
+    }
+
+    @Override
+    public EngineStats stats() {
+        return counters;
+    }
+
+    private MemoryTopic newTopic(TopicKey key) {
+        return new MemoryTopic(key, pages.next());
+    }
+
+    private void endWhere(Predicate<TopicKey> selected, SubscriptionEnd reason) {
+        for (MemoryTopic topic : List.copyOf(topics.values())) {
+            if (selected.test(topic.key) && topics.remove(topic.key, topic)) {
+                topic.end(reason);
+            }
+        }
+    }
+
+    private void evictIdleTopics() {
+        long idleBefore = System.nanoTime() - settings.idleTimeout().toNanos();
+        for (MemoryTopic topic : topics.values()) {
+            if (topic.evictIfIdleSince(idleBefore)) {
+                topics.remove(topic.key, topic);
+            }
+        }
+    }
+
+    private final class Counters implements EngineStats {
+        final LongAdder publishes = new LongAdder();
+        final LongAdder deliveries = new LongAdder();
+        final LongAdder subscribers = new LongAdder();
+
+        @Override
+        public long publishes() {
+            return publishes.sum();
+        }
+
+        @Override
+        public long deliveries() {
+            return deliveries.sum();
+        }
+
+        @Override
+        public long subscribers() {
+            return subscribers.sum();
+        }
+
+        @Override
+        public long topics() {
+            return topics.size();
+        }
+    }
+
+    /** One topic: page, sequence, history and its subscribers grouped by event-loop thread. */
+    private final class MemoryTopic {
+        final TopicKey key;
+        final long page;
+        private final TopicHistory history = new TopicHistory(settings.historyMessages(), settings.historyBytes());
+        private long lastSequence;
+        private long lastActivityNanos = System.nanoTime();
+        private boolean removed;
+        private SubscriberGroup[] groups = new SubscriberGroup[0];
+        private int subscriberCount;
+
+        MemoryTopic(TopicKey key, long page) {
+            this.key = key;
+            this.page = page;
+        }
+
+        /** Returns the appended item, or null when this topic was removed and the caller must look again. */
+        TopicItem append(TopicValue value, String publisherId) {
+            TopicItem item;
+            SubscriberGroup[] targets;
+            synchronized (this) {
+                if (removed) {
+                    return null;
+                }
+                item = new TopicItem(page, ++lastSequence, value, publisherId);
+                history.append(item);
+                lastActivityNanos = System.nanoTime();
+                targets = groups;
+            }
+            for (SubscriberGroup group : targets) {
+                group.dispatch(item);
+            }
+            return item;
+        }
+
+        MemorySubscription subscribe(StartPosition from, SubscriptionListener listener, Context context) {
+            synchronized (this) {
+                if (removed) {
+                    return null;
+                }
+                ResumePlan plan = ResumePlan.of(page, history.firstRetained(lastSequence + 1), lastSequence, from);
+                List<TopicItem> replay = history.from(plan.replayFrom());
+                MemorySubscription subscription =
+                        new MemorySubscription(this, groupFor(context), listener, lastSequence + 1);
+                subscription.group.add(subscription);
+                subscriberCount++;
+                // Queued while the lock is held, so that it runs before the delivery of any later publish.
+                context.runOnContext(v -> subscription.start(plan.discontinuity(), replay));
+                return subscription;
+            }
+        }
+
+        /** Called with the lock held. */
+        private SubscriberGroup groupFor(Context context) {
+            Thread thread = Thread.currentThread();
+            for (SubscriberGroup group : groups) {
+                if (group.thread == thread) {
+                    return group;
+                }
+            }
+            SubscriberGroup group = new SubscriberGroup(thread, context);
+            SubscriberGroup[] grown = Arrays.copyOf(groups, groups.length + 1);
+            grown[groups.length] = group;
+            groups = grown;
+            return group;
+        }
+
+        synchronized void leave(MemorySubscription subscription) {
+            SubscriberGroup group = subscription.group;
+            group.remove(subscription);
+            subscriberCount--;
+            lastActivityNanos = System.nanoTime();
+            if (group.isEmpty()) {
+                groups = Arrays.stream(groups).filter(g -> g != group).toArray(SubscriberGroup[]::new);
+            }
+        }
+
+        synchronized boolean evictIfIdleSince(long idleBeforeNanos) {
+            if (subscriberCount == 0 && lastActivityNanos - idleBeforeNanos < 0) {
+                removed = true;
+            }
+            return removed;
+        }
+
+        void end(SubscriptionEnd reason) {
+            SubscriberGroup[] targets;
+            synchronized (this) {
+                removed = true;
+                targets = groups;
+            }
+            for (SubscriberGroup group : targets) {
+                group.context.runOnContext(v -> group.endAll(reason));
+            }
+        }
+    }
+
+    /**
+     * The subscribers of one topic on one event-loop thread. Its member array is only touched on that thread,
+     * so delivery needs no lock; it is copied on change so that a member may leave while others are served.
+     */
+    private final class SubscriberGroup {
+        final Thread thread;
+        final Context context;
+        private MemorySubscription[] members = new MemorySubscription[0];
+
+        SubscriberGroup(Thread thread, Context context) {
+            this.thread = thread;
+            this.context = context;
+        }
+
+        void dispatch(TopicItem item) {
+            context.runOnContext(v -> deliver(item));
+        }
+
+        private void deliver(TopicItem item) {
+            int delivered = 0;
+            for (MemorySubscription member : members) {
+                if (member.deliverLive(item)) {
+                    delivered++;
+                }
+            }
+            counters.deliveries.add(delivered);
+        }
+
+        void endAll(SubscriptionEnd reason) {
+            for (MemorySubscription member : members) {
+                member.end(reason);
+            }
+        }
+
+        void add(MemorySubscription subscription) {
+            MemorySubscription[] grown = Arrays.copyOf(members, members.length + 1);
+            grown[members.length] = subscription;
+            members = grown;
+        }
+
+        void remove(MemorySubscription subscription) {
+            members = Arrays.stream(members).filter(m -> m != subscription).toArray(MemorySubscription[]::new);
+        }
+
+        boolean isEmpty() {
+            return members.length == 0;
+        }
+    }
+
+    private final class MemorySubscription implements Subscription {
+        private final MemoryTopic topic;
+        final SubscriberGroup group;
+        private final SubscriptionListener listener;
+        /** Live messages below this were part of the replay (or precede the subscription) and are skipped. */
+        private long nextLive;
+        private boolean active = true;
+
+        MemorySubscription(MemoryTopic topic, SubscriberGroup group, SubscriptionListener listener, long nextLive) {
+            this.topic = topic;
+            this.group = group;
+            this.listener = listener;
+            this.nextLive = nextLive;
+        }
+
+        void start(Discontinuity discontinuity, List<TopicItem> replay) {
+            if (discontinuity != null && active) {
+                listener.onEvent(discontinuity);
+            }
+            for (TopicItem item : replay) {
+                if (!active) {
+                    return;
+                }
+                listener.onEvent(item);
+                counters.deliveries.increment();
+            }
+        }
+
+        boolean deliverLive(TopicItem item) {
+            if (!active || item.sequenceNumber() < nextLive) {
+                return false;
+            }
+            nextLive = item.sequenceNumber() + 1;
+            listener.onEvent(item);
+            return true;
+        }
+
+        void end(SubscriptionEnd reason) {
+            if (active) {
+                leave();
+                listener.onEnd(reason);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (active) {
+                leave();
+            }
+        }
+
+        private void leave() {
+            active = false;
+            counters.subscribers.decrement();
+            topic.leave(this);
+        }
+    }
+}

@@ -33,6 +33,14 @@ public final class SigningKey {
                 });
     }
 
+    /** A key from a secret kept elsewhere (e.g. in Redis, shared by every node). */
+    public static SigningKey fromSecret(byte[] secret, boolean created) {
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("a signing secret must have at least 32 bytes");
+        }
+        return new SigningKey(secret, created);
+    }
+
     /** True when this start created the key, i.e. the data directory was new. */
     public boolean wasCreated() {
         return created;

@@ -1,53 +1,59 @@
 package dev.tern.cache;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tern.error.TernException;
 import dev.tern.storage.DataDirectory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The caches of this server and their limits, persisted to {@code caches.json} in the data directory on every change.
- * Lookups are lock-free; changes are serialized and rare.
+ * The caches and their limits. Lookups read an in-memory copy (lock-free); changes are written through to the
+ * {@link CacheStore} (a file for one node, Redis for many), which also reports changes other nodes make.
  */
 public final class CacheRegistry {
-    static final String FILE = "caches.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final DataDirectory dataDirectory;
+    private final CacheStore store;
     private final ConcurrentHashMap<String, CacheInfo> caches = new ConcurrentHashMap<>();
+    /** When this node learned of each cache (System.nanoTime), so an older snapshot of the store cannot drop it. */
+    private final ConcurrentHashMap<String, Long> learnedAt = new ConcurrentHashMap<>();
     private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
 
+    /** The single-node registry, persisted to {@code caches.json} in the data directory. */
     public CacheRegistry(DataDirectory dataDirectory) {
-        this.dataDirectory = dataDirectory;
-        dataDirectory.read(FILE).ifPresent(this::load);
+        this(new FileCacheStore(dataDirectory));
+    }
+
+    public CacheRegistry(CacheStore store) {
+        this.store = store;
+        store.loadAll().forEach(this::remember);
+        store.watch(new StoreChanges());
     }
 
     public Optional<CacheInfo> find(String name) {
-        return Optional.ofNullable(caches.get(name));
+        CacheInfo cache = caches.get(name);
+        if (cache != null) {
+            return Optional.of(cache);
+        }
+        Optional<CacheInfo> stored = store.lookup(name);
+        stored.ifPresent(this::remember);
+        return stored;
     }
 
     /** The cache, or the 404 error every transport reports for a missing cache. */
     public CacheInfo require(String name) {
-        CacheInfo cache = caches.get(name);
-        if (cache == null) {
-            throw TernException.cacheNotFound(name);
-        }
-        return cache;
+        return find(name).orElseThrow(() -> TernException.cacheNotFound(name));
     }
 
     public List<CacheInfo> list() {
+        long snapshotTaken = System.nanoTime();
+        reconcile(store.loadAll(), snapshotTaken);
         List<CacheInfo> all = new ArrayList<>(caches.values());
         all.sort(Comparator.comparing(CacheInfo::name));
         return all;
@@ -55,46 +61,72 @@ public final class CacheRegistry {
 
     public synchronized CacheInfo create(String name, TopicLimits limits) {
         ResourceNames.requireCacheName(name);
-        if (caches.containsKey(name)) {
+        CacheInfo cache = new CacheInfo(name, limits, Instant.now().getEpochSecond());
+        if (!store.insert(cache)) {
             throw TernException.alreadyExists("cache " + name + " already exists");
         }
-        CacheInfo cache = new CacheInfo(name, limits, Instant.now().getEpochSecond());
-        caches.put(name, cache);
-        save();
+        remember(cache);
         return cache;
     }
 
     public void delete(String name) {
+        boolean removed;
         synchronized (this) {
-            if (caches.remove(name) == null) {
-                throw TernException.cacheNotFound(name);
-            }
-            save();
+            removed = store.remove(name);
         }
-        deletionListeners.forEach(listener -> listener.accept(name));
+        forget(name);
+        if (!removed) {
+            throw TernException.cacheNotFound(name);
+        }
     }
 
-    /** Called with the name of each deleted cache, after it is gone from the registry. */
+    /** Called with the name of each deleted cache, after it is gone from the registry (whichever node deleted it). */
     public void onDelete(Consumer<String> listener) {
         deletionListeners.add(listener);
     }
 
-    private void save() {
-        try {
-            dataDirectory.writeAtomically(FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("caches", list())));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private void remember(CacheInfo cache) {
+        learnedAt.put(cache.name(), System.nanoTime());
+        caches.put(cache.name(), cache);
+    }
+
+    private void forget(String name) {
+        learnedAt.remove(name);
+        if (caches.remove(name) != null) {
+            deletionListeners.forEach(listener -> listener.accept(name));
         }
     }
 
-    private void load(byte[] content) {
-        try {
-            Map<String, List<CacheInfo>> stored = JSON.readValue(content, new TypeReference<>() { });
-            for (CacheInfo cache : stored.getOrDefault("caches", List.of())) {
-                caches.put(cache.name(), cache);
+    /** Brings the copy in line with a snapshot of the store taken at {@code snapshotTaken} (System.nanoTime). */
+    private void reconcile(List<CacheInfo> all, long snapshotTaken) {
+        Set<String> present = new HashSet<>();
+        for (CacheInfo cache : all) {
+            present.add(cache.name());
+            caches.put(cache.name(), cache);
+            learnedAt.putIfAbsent(cache.name(), snapshotTaken);
+        }
+        for (String name : List.copyOf(caches.keySet())) {
+            Long learned = learnedAt.get(name);
+            if (!present.contains(name) && (learned == null || learned - snapshotTaken < 0)) {
+                forget(name);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dataDirectory.path(FILE), e);
+        }
+    }
+
+    private final class StoreChanges implements CacheStore.Changes {
+        @Override
+        public void created(CacheInfo cache) {
+            caches.put(cache.name(), cache);
+        }
+
+        @Override
+        public void deleted(String name) {
+            forget(name);
+        }
+
+        @Override
+        public void reload(List<CacheInfo> all, long snapshotTaken) {
+            reconcile(all, snapshotTaken);
         }
     }
 }

@@ -66,6 +66,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Log one line per HTTP request (default: ${DEFAULT-VALUE}).")
     boolean accessLog;
 
+    @Option(names = "--engine", defaultValue = "memory", paramLabel = "memory|redis",
+            description = "Where topics live: memory (this process) or redis (shared by every node using the same Redis) (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--redis-url", paramLabel = "URL",
+            description = "Redis for --engine redis: redis://[:password@]host:port[/db], or rediss:// for TLS.")
+    String redisUrl;
+
+    @Option(names = "--redis-timeout", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Longest wait for Redis before a request fails with 503 (default: ${DEFAULT-VALUE}).")
+    Duration redisTimeout;
+
     /** The configuration these options describe; fails with a usage message on impossible values. */
     public TernConfig toConfig() {
         if (port < 0 || port > 65535) {
@@ -83,9 +95,26 @@ public final class ServeCommand implements Callable<Integer> {
         if (historyMessages < 1 || historyBytes < 1) {
             throw new IllegalArgumentException("--history-messages and --history-bytes must be at least 1");
         }
+        TernConfig.Engine engineKind = switch (engine == null ? "" : engine.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "memory" -> TernConfig.Engine.MEMORY;
+            case "redis" -> TernConfig.Engine.REDIS;
+            default -> throw new IllegalArgumentException("--engine must be memory or redis, not " + engine);
+        };
+        String url = redisUrl == null || redisUrl.isBlank() ? null : redisUrl.trim();
+        if (engineKind == TernConfig.Engine.REDIS) {
+            if (url == null) {
+                throw new IllegalArgumentException("--engine redis needs --redis-url (e.g. redis://localhost:6379)");
+            }
+            if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+                throw new IllegalArgumentException("--redis-url must start with redis:// or rediss://");
+            }
+        }
+        if (redisTimeout.isZero() || redisTimeout.isNegative()) {
+            throw new IllegalArgumentException("--redis-timeout must be positive");
+        }
         String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? "localhost:" + port : publicEndpoint;
         return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,
-                longPollTimeout, limits, accessLog);
+                longPollTimeout, limits, accessLog, engineKind, url, redisTimeout);
     }
 
     @Override
@@ -97,7 +126,13 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("tern serve: " + e.getMessage());
             return 2;
         }
-        TernServer server = TernServer.start(config).toCompletionStage().toCompletableFuture().get();
+        TernServer server;
+        try {
+            server = TernServer.start(config).toCompletionStage().toCompletableFuture().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.err.println("tern serve: cannot start: " + e.getCause().getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

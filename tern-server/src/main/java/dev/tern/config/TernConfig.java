@@ -19,6 +19,10 @@ import java.time.Duration;
  * @param longPollTimeout    longest a long-poll request waits before answering with no items
  * @param defaultTopicLimits limits of a cache created without its own
  * @param accessLog          log one line per HTTP request
+ * @param engine             where topics live: {@code memory} (this process) or {@code redis} (shared by nodes)
+ * @param redisUrl           the Redis to use with the redis engine ({@code redis://[:password@]host:port[/db]},
+ *                           {@code rediss://} for TLS); null with the memory engine
+ * @param redisTimeout       longest wait for a Redis reply before the request fails as unavailable
  */
 public record TernConfig(
         String host,
@@ -30,5 +34,11 @@ public record TernConfig(
         Duration topicIdleTimeout,
         Duration longPollTimeout,
         TopicLimits defaultTopicLimits,
-        boolean accessLog) {
+        boolean accessLog,
+        Engine engine,
+        String redisUrl,
+        Duration redisTimeout) {
+
+    /** The topic engines Tern can run on. */
+    public enum Engine { MEMORY, REDIS }
 }

@@ -12,6 +12,10 @@ import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
+import dev.tern.redis.RedisBackend;
+import dev.tern.redis.RedisCacheStore;
+import dev.tern.redis.RedisSigningSecret;
+import dev.tern.redis.RedisTopicEngine;
 import dev.tern.storage.DataDirectory;
 import dev.tern.topic.InMemoryTopicEngine;
 import dev.tern.topic.TopicEngine;
@@ -38,15 +42,20 @@ public final class TernServer {
     private final Vertx vertx;
     private final DataDirectory dataDirectory;
     private final TopicEngine engine;
+    /** The shared Redis with {@code --engine redis}; null with the in-memory engine. */
+    private final RedisBackend redis;
     private final Readiness readiness = new Readiness();
     private int port;
 
     private TernServer(TernConfig config) {
         this.config = config;
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.dataDirectory = new DataDirectory(config.dataDir());
-        this.engine = new InMemoryTopicEngine(vertx, new TopicSettings(
-                config.historyMessages(), config.historyBytes(), config.topicIdleTimeout()));
+        TopicSettings settings = new TopicSettings(
+                config.historyMessages(), config.historyBytes(), config.topicIdleTimeout());
+        this.redis = config.engine() == TernConfig.Engine.REDIS
+                ? RedisBackend.connect(config.redisUrl(), config.redisTimeout()) : null;
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        this.engine = redis != null ? new RedisTopicEngine(redis, settings) : new InMemoryTopicEngine(vertx, settings);
     }
 
     /** Starts a server; the future completes once it accepts requests. */
@@ -57,27 +66,36 @@ public final class TernServer {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return server.startComponents().map(v -> server);
+        Future<Void> started;
+        try {
+            started = server.startComponents();
+        } catch (RuntimeException e) {
+            started = Future.failedFuture(e);
+        }
+        return started.map(v -> server).recover(failure -> server.stop().transform(ar -> Future.failedFuture(failure)));
     }
 
     private Future<Void> startComponents() {
         Clock clock = Clock.systemUTC();
-        SigningKey signingKey = SigningKey.loadOrCreate(dataDirectory);
+        SigningKey signingKey = redis != null ? RedisSigningSecret.loadOrCreate(redis) : SigningKey.loadOrCreate(dataDirectory);
         TokenCodec codec = new TokenCodec(signingKey);
         Authorizer authorizer = new Authorizer();
         TokenIssuer issuer = new TokenIssuer(codec, authorizer, clock, config.publicEndpoint());
-        ensureSuperUserKey(issuer);
+        TokenVerifier verifier = new TokenVerifier(codec, clock);
+        ensureSuperUserKey(issuer, verifier);
 
-        CacheRegistry caches = new CacheRegistry(dataDirectory);
+        CacheRegistry caches = redis != null ? new CacheRegistry(new RedisCacheStore(redis)) : new CacheRegistry(dataDirectory);
         TernMetrics metrics = new TernMetrics(engine.stats());
-        TopicGateway gateway = new TopicGateway(new TokenVerifier(codec, clock), authorizer, caches,
+        TopicGateway gateway = new TopicGateway(verifier, authorizer, caches,
                 new PublishRateLimiter(), new SubscriptionCounter(), engine, metrics);
         Router router = HttpApi.router(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
-                config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(), readiness));
+                config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
+                () -> readiness.getAsBoolean() && engine.isAvailable()));
 
         return deployHttp(router).onSuccess(v -> {
             readiness.set(true);
-            LOG.info("Tern listening on {}:{} with data directory {}", config.host(), port, dataDirectory.root());
+            LOG.info("Tern listening on {}:{} with data directory {}{}", config.host(), port, dataDirectory.root(),
+                    redis == null ? "" : " and topics in Redis at " + redis.url());
         });
     }
 
@@ -108,10 +126,14 @@ public final class TernServer {
                 .setIdleTimeout(0);
     }
 
-    private void ensureSuperUserKey(TokenIssuer issuer) {
+    private void ensureSuperUserKey(TokenIssuer issuer, TokenVerifier verifier) {
         if (dataDirectory.read(SUPER_USER_KEY_FILE).isPresent()) {
-            LOG.info("Super-user API key is in {}", superUserKeyFile());
-            return;
+            if (signedByCurrentKey(verifier)) {
+                LOG.info("Super-user API key is in {}", superUserKeyFile());
+                return;
+            }
+            // E.g. a node moved to --engine redis: its old key was signed by another secret and is replaced.
+            LOG.warn("The super-user API key in {} is not signed by the current signing key; creating a new one", superUserKeyFile());
         }
         String key = issuer.superUserApiKey();
         dataDirectory.writeAtomically(SUPER_USER_KEY_FILE, (key + "\n").getBytes(StandardCharsets.UTF_8));
@@ -119,6 +141,15 @@ public final class TernServer {
         System.out.println();
         System.out.println("    " + key);
         System.out.println();
+    }
+
+    private boolean signedByCurrentKey(TokenVerifier verifier) {
+        try {
+            verifier.authenticate(superUserKey());
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     public int port() {
@@ -140,6 +171,11 @@ public final class TernServer {
     public Future<Void> stop() {
         readiness.set(false);
         engine.close();
-        return vertx.close();
+        return vertx.close().eventually(() -> {
+            if (redis != null) {
+                redis.close();
+            }
+            return Future.succeededFuture();
+        });
     }
 }

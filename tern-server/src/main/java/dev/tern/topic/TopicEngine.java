@@ -24,4 +24,9 @@ public interface TopicEngine {
     void close();
 
     EngineStats stats();
+
+    /** False while the engine cannot store messages (e.g. its Redis is unreachable); the node then reports not ready. */
+    default boolean isAvailable() {
+        return true;
+    }
 }

@@ -1,0 +1,209 @@
+package dev.tern.redis;
+
+import dev.tern.error.TernException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tern's link to Redis: a connection pool for commands and scripts, the pub/sub connection ({@link RedisChannels}),
+ * and a health check. All Redis I/O runs on one event loop of its own (a separate Vert.x instance), so that a caller
+ * that must wait for Redis (a cache created through a synchronous API, the start-up) never blocks the loop that would
+ * deliver the answer; results are handed back on the caller's context. Every command fails after {@code timeout},
+ * so a request never hangs on an unreachable Redis.
+ */
+public final class RedisBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
+    private static final long PING_INTERVAL_MILLIS = 500;
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Redis client;
+    private final long timeoutMillis;
+    private final RedisChannels channels;
+    private final String url;
+    private volatile boolean pingOk;
+    private long pingTimer = -1;
+
+    private RedisBackend(String url, Duration timeout) {
+        this.url = url;
+        this.timeoutMillis = timeout.toMillis();
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+        this.context = vertx.getOrCreateContext();
+        RedisOptions options = new RedisOptions()
+                .setConnectionString(url)
+                .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+                .setMaxPoolSize(16)
+                .setMaxPoolWaiting(4096)
+                .setMaxWaitingHandlers(65536)
+                .setNetClientOptions(new NetClientOptions()
+                        .setConnectTimeout((int) Math.max(100, timeoutMillis))
+                        .setTcpNoDelay(true)
+                        .setTcpKeepAlive(true));
+        this.client = Redis.createClient(vertx, options);
+        this.channels = new RedisChannels(this, client);
+    }
+
+    /**
+     * Connects and waits (blocking; call at start-up, not on an event loop) until Redis answers, or fails with a
+     * message naming the URL.
+     */
+    public static RedisBackend connect(String url, Duration timeout) {
+        RedisBackend backend = new RedisBackend(url, timeout);
+        try {
+            backend.awaitResult(backend.send(Request.cmd(Command.PING)));
+        } catch (RuntimeException e) {
+            backend.close();
+            throw new IllegalStateException("cannot reach Redis at " + redacted(url) + ": " + e.getMessage(), e);
+        }
+        backend.pingOk = true;
+        backend.context.runOnContext(v -> {
+            backend.channels.start();
+            backend.pingTimer = backend.vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> backend.ping());
+        });
+        return backend;
+    }
+
+    /** The URL with any password replaced, for logs and errors. */
+    static String redacted(String url) {
+        return url.replaceAll("//([^@/]*)@", "//***@");
+    }
+
+    public String url() {
+        return redacted(url);
+    }
+
+    /** True while commands succeed and the pub/sub connection is up. */
+    public boolean isAvailable() {
+        return pingOk && channels.isConnected();
+    }
+
+    RedisChannels channels() {
+        return channels;
+    }
+
+    /** The event loop on which all Redis I/O and the topic engine's shared state live. */
+    Context context() {
+        return context;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /** Sends a command; completes (on the Redis context) with its reply, or fails within the timeout. */
+    Future<Response> send(Request request) {
+        Promise<Response> promise = Promise.promise();
+        context.runOnContext(v -> {
+            long timer = vertx.setTimer(timeoutMillis, id -> promise.tryFail(
+                    TernException.unavailable("Redis did not answer within " + timeoutMillis + " ms")));
+            client.send(request).onComplete(ar -> {
+                vertx.cancelTimer(timer);
+                if (ar.succeeded()) {
+                    promise.tryComplete(ar.result());
+                } else {
+                    promise.tryFail(ar.cause());
+                }
+            });
+        });
+        return promise.future();
+    }
+
+    /** Runs a script by its digest, sending its source when Redis does not have it (e.g. after a restart). */
+    Future<Response> eval(LuaScript script, List<String> keys, List<?> args) {
+        return send(scriptRequest(Command.EVALSHA, script.sha1(), keys, args)).recover(failure -> {
+            String message = String.valueOf(failure.getMessage());
+            if (message.startsWith("NOSCRIPT")) {
+                return send(scriptRequest(Command.EVAL, script.source(), keys, args));
+            }
+            return Future.failedFuture(failure);
+        });
+    }
+
+    private static Request scriptRequest(Command command, String script, List<String> keys, List<?> args) {
+        Request request = Request.cmd(command).arg(script).arg(keys.size());
+        keys.forEach(request::arg);
+        for (Object arg : args) {
+            if (arg instanceof byte[] bytes) {
+                request.arg(bytes);
+            } else {
+                request.arg(String.valueOf(arg));
+            }
+        }
+        return request;
+    }
+
+    /** Hands a Redis result back to the caller's context (the listener must run where the caller lives). */
+    static <T> Future<T> on(Context caller, Future<T> result) {
+        if (caller == null) {
+            return result;
+        }
+        Promise<T> promise = Promise.promise();
+        result.onComplete(ar -> caller.runOnContext(v -> promise.handle(ar)));
+        return promise.future();
+    }
+
+    /**
+     * Blocks until the result is there (for synchronous APIs such as cache creation); never call it on the Redis
+     * context. Fails with {@link TernException#unavailable} when Redis cannot be reached.
+     */
+    <T> T awaitResult(Future<T> result) {
+        if (Vertx.currentContext() == context) {
+            throw new IllegalStateException("awaitResult must not be called on the Redis context");
+        }
+        try {
+            return result.toCompletionStage().toCompletableFuture().get(timeoutMillis + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TernException.unavailable("interrupted while waiting for Redis");
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof TernException tern) {
+                throw tern;
+            }
+            throw TernException.unavailable("Redis is unavailable: " + cause.getMessage());
+        }
+    }
+
+    private void ping() {
+        send(Request.cmd(Command.PING)).onComplete(ar -> {
+            boolean ok = ar.succeeded();
+            if (ok != pingOk) {
+                if (ok) {
+                    LOG.info("Redis at {} is reachable again", url());
+                } else {
+                    LOG.warn("Redis at {} is unreachable: {}", url(), ar.cause().getMessage());
+                }
+            }
+            pingOk = ok;
+        });
+    }
+
+    /** Closes every connection; waits a little for that, never on the Redis context. */
+    public void close() {
+        Future<Void> closed = vertx.close();
+        if (Vertx.currentContext() == null || Vertx.currentContext().owner() != vertx) {
+            try {
+                closed.toCompletionStage().toCompletableFuture().get(timeoutMillis + 1000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("Redis connections did not close cleanly: {}", e.toString());
+            }
+        }
+    }
+}

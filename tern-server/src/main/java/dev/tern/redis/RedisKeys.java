@@ -1,0 +1,61 @@
+package dev.tern.redis;
+
+import dev.tern.topic.TopicKey;
+
+/**
+ * Every Redis key and channel name Tern uses, in one place (docs/redis.md lists them for operators).
+ * A topic's keys and channel share the hash tag {@code {cache/topic}} so that they live in one slot of a Redis
+ * Cluster and one script can touch them all. The separator is {@code /} because names may contain {@code :} but
+ * never {@code /}, so no two topics share a tag.
+ */
+final class RedisKeys {
+    static final String PREFIX = "tern:";
+    /** Hash: cache name to the cache's JSON (name, limits, creation time). */
+    static final String CACHES = PREFIX + "caches";
+    /** String: the base64 secret that signs every token. */
+    static final String SIGNING_SECRET = PREFIX + "signing-secret";
+    /** Channel: cache created/deleted announcements between nodes. */
+    static final String CONTROL_CHANNEL = PREFIX + "control";
+
+    private RedisKeys() {
+    }
+
+    static String tag(TopicKey topic) {
+        return "{" + topic.cacheName() + "/" + topic.topicName() + "}";
+    }
+
+    /** Hash: {@code page} and {@code seq} (the last sequence number assigned). */
+    static String meta(TopicKey topic) {
+        return PREFIX + "topic:" + tag(topic) + ":meta";
+    }
+
+    /** Stream: the retained messages, entry id {@code <seq>-0}, fields {@code k} kind, {@code p} publisher, {@code v} value. */
+    static String stream(TopicKey topic) {
+        return PREFIX + "topic:" + tag(topic) + ":stream";
+    }
+
+    /** Channel: every message published to the topic, for the nodes that have subscribers to it. */
+    static String channel(TopicKey topic) {
+        return PREFIX + "live:" + tag(topic);
+    }
+
+    /** Pattern matching every topic key of a cache (used to forget a deleted cache's topics). */
+    static String cacheTopicsPattern(String cacheName) {
+        return PREFIX + "topic:{" + cacheName + "/*";
+    }
+
+    /** Hash: node id to that node's live subscription count for the cache. */
+    static String subscriptionCounts(String cacheName) {
+        return PREFIX + "subscriptions:{" + cacheName + "}";
+    }
+
+    /** String with a time to live: a node's sign of life; its subscription counts count only while it exists. */
+    static String nodeAlive(String nodeId) {
+        return PREFIX + "node:" + nodeId;
+    }
+
+    /** Hash: the cache's cluster-wide publish-rate bucket ({@code tokens}, {@code at}). */
+    static String publishRate(String cacheName) {
+        return PREFIX + "rate:{" + cacheName + "}";
+    }
+}

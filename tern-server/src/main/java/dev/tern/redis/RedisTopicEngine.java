@@ -1,0 +1,542 @@
+package dev.tern.redis;
+
+import dev.tern.error.TernException;
+import dev.tern.topic.Discontinuity;
+import dev.tern.topic.EngineStats;
+import dev.tern.topic.PublishReceipt;
+import dev.tern.topic.ResumePlan;
+import dev.tern.topic.StartPosition;
+import dev.tern.topic.Subscription;
+import dev.tern.topic.SubscriptionEnd;
+import dev.tern.topic.SubscriptionEvent;
+import dev.tern.topic.SubscriptionListener;
+import dev.tern.topic.TopicEngine;
+import dev.tern.topic.TopicItem;
+import dev.tern.topic.TopicKey;
+import dev.tern.topic.TopicSettings;
+import dev.tern.topic.TopicValue;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * Topics shared by every node through Redis. Redis holds each topic's page, sequence counter and bounded history
+ * (a stream); one script appends and numbers a message atomically and announces it on the topic's channel. Each node
+ * listens only on the channels of topics it has subscribers for and fans messages out locally, grouped by event loop.
+ * <p>
+ * Ordering: a node keeps, per topic, the last message it passed on (its cursor). A message that does not follow the
+ * cursor (a gap: the pub/sub connection dropped, or Redis restarted) is held back while the node reads the missing
+ * messages from the stream; what the stream no longer has becomes a {@link Discontinuity}. Each subscription then
+ * keeps its own position, so its stream is contiguous or carries an explicit discontinuity, whatever reaches it.
+ * <p>
+ * Threads: node-wide topic state lives on the Redis context only; a subscription's state lives on its own context.
+ */
+public final class RedisTopicEngine implements TopicEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisTopicEngine.class);
+    private static final long RETRY_MILLIS = 250;
+
+    private final RedisBackend redis;
+    private final TopicSettings settings;
+    private final long ttlMillis;
+    private final Map<TopicKey, NodeTopic> topics = new HashMap<>();
+    private final Counters counters = new Counters();
+    private final long sweepTimer;
+    private volatile int topicCount;
+    private volatile boolean closed;
+
+    public RedisTopicEngine(RedisBackend redis, TopicSettings settings) {
+        this.redis = redis;
+        this.settings = settings;
+        this.ttlMillis = Math.max(1000, settings.idleTimeout().toMillis());
+        long sweepMillis = Math.max(100, Math.min(10_000, ttlMillis / 3));
+        this.sweepTimer = redis.vertx().setPeriodic(sweepMillis, id -> sweep());
+    }
+
+    @Override
+    public Future<PublishReceipt> publish(TopicKey key, TopicValue value, String publisherId) {
+        Context caller = Vertx.currentContext();
+        Future<PublishReceipt> stored = redis.eval(LuaScript.PUBLISH,
+                List.of(RedisKeys.meta(key), RedisKeys.stream(key)),
+                List.of(settings.historyMessages(), ttlMillis, TopicRecords.kind(value), value.bytes(),
+                        publisherId == null ? "" : publisherId, RedisKeys.channel(key)))
+                .map(reply -> {
+                    counters.publishes.increment();
+                    return new PublishReceipt(reply.get(0).toLong(), reply.get(1).toLong());
+                })
+                .recover(failure -> Future.failedFuture(failure instanceof TernException tern ? tern
+                        : TernException.unavailable("message not stored: Redis is unavailable (" + failure.getMessage() + ")")));
+        return RedisBackend.on(caller, stored);
+    }
+
+    @Override
+    public Subscription subscribe(TopicKey key, StartPosition from, SubscriptionListener listener) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            throw new IllegalStateException("subscribe must be called on a Vert.x context");
+        }
+        RedisSubscription subscription = new RedisSubscription(key, from, listener, context);
+        counters.subscribers.increment();
+        redis.context().runOnContext(v -> attach(subscription));
+        return subscription;
+    }
+
+    @Override
+    public void deleteCache(String cacheName) {
+        redis.context().runOnContext(v -> endWhere(key -> key.cacheName().equals(cacheName), SubscriptionEnd.CACHE_DELETED));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        CountDownLatch done = new CountDownLatch(1);
+        redis.context().runOnContext(v -> {
+            redis.vertx().cancelTimer(sweepTimer);
+            endWhere(key -> true, SubscriptionEnd.SHUTDOWN);
+            done.countDown();
+        });
+        if (Vertx.currentContext() != redis.context()) {
+            try {
+                done.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return redis.isAvailable();
+    }
+
+    @Override
+    public EngineStats stats() {
+        return counters;
+    }
+
+    // ---- on the Redis context ----
+
+    private void attach(RedisSubscription subscription) {
+        if (!subscription.active) {
+            return;
+        }
+        if (closed) {
+            subscription.context.runOnContext(v -> subscription.end(SubscriptionEnd.SHUTDOWN));
+            return;
+        }
+        NodeTopic topic = topics.computeIfAbsent(subscription.key, NodeTopic::new);
+        topicCount = topics.size();
+        topic.add(subscription);
+        topic.listen().onComplete(ar -> loadStart(topic, subscription));
+    }
+
+    /** Reads where the subscription starts and its replay; retried until Redis answers or the subscriber leaves. */
+    private void loadStart(NodeTopic topic, RedisSubscription subscription) {
+        if (!subscription.active || topic.removed) {
+            return;
+        }
+        StartPosition from = subscription.from;
+        read(subscription.key, from.isLiveOnly() ? 0 : from.sequenceNumber(), from.sequencePage())
+                .onSuccess(state -> {
+                    ResumePlan plan = ResumePlan.of(state.page, state.firstRetained(), state.lastSequence, from);
+                    List<TopicItem> replay = new ArrayList<>();
+                    for (TopicItem item : state.items) {
+                        if (item.sequenceNumber() >= plan.replayFrom()) {
+                            replay.add(item);
+                        }
+                    }
+                    subscription.context.runOnContext(v -> subscription.start(state.page, plan, replay));
+                })
+                .onFailure(failure -> redis.vertx().setTimer(RETRY_MILLIS, id -> loadStart(topic, subscription)));
+    }
+
+    private Future<TopicState> read(TopicKey key, long fromSequence, long knownPage) {
+        return redis.eval(LuaScript.READ, List.of(RedisKeys.meta(key), RedisKeys.stream(key)),
+                        List.of(fromSequence, settings.historyMessages(), ttlMillis, knownPage))
+                .map(reply -> {
+                    long page = reply.get(0).toLong();
+                    return new TopicState(page, reply.get(1).toLong(), TopicRecords.fromStream(page, reply.get(2)));
+                });
+    }
+
+    private void endWhere(Predicate<TopicKey> selected, SubscriptionEnd reason) {
+        for (NodeTopic topic : List.copyOf(topics.values())) {
+            if (selected.test(topic.key)) {
+                topic.end(reason);
+            }
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        long lingerNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(ttlMillis, 30_000));
+        for (NodeTopic topic : List.copyOf(topics.values())) {
+            if (topic.subscriberCount > 0) {
+                // Subscribers keep a topic alive in Redis even when nobody publishes, as in the in-memory engine.
+                redis.eval(LuaScript.TOUCH, List.of(RedisKeys.meta(topic.key), RedisKeys.stream(topic.key)), List.of(ttlMillis));
+            } else if (now - topic.lastLocalActivityNanos > lingerNanos) {
+                topic.forget();
+            }
+        }
+    }
+
+    /** A topic's place and history as read from Redis. */
+    private record TopicState(long page, long lastSequence, List<TopicItem> items) {
+        long firstRetained() {
+            return items.isEmpty() ? lastSequence + 1 : items.get(0).sequenceNumber();
+        }
+    }
+
+    /** This node's view of one topic: its local subscribers grouped by context, and the cursor of the live feed. */
+    private final class NodeTopic implements RedisChannels.Listener {
+        final TopicKey key;
+        final String channel;
+        private final Map<Context, Group> groups = new HashMap<>();
+        private final ArrayDeque<TopicItem> heldBack = new ArrayDeque<>();
+        int subscriberCount;
+        long lastLocalActivityNanos = System.nanoTime();
+        boolean removed;
+        private long cursorPage;
+        private long cursorSequence;
+        private boolean filling;
+
+        NodeTopic(TopicKey key) {
+            this.key = key;
+            this.channel = RedisKeys.channel(key);
+        }
+
+        Future<Void> listen() {
+            return redis.channels().listen(channel, this);
+        }
+
+        void add(RedisSubscription subscription) {
+            Group group = groups.computeIfAbsent(subscription.context, Group::new);
+            group.add(subscription);
+            subscription.group = group;
+            subscription.topic = this;
+            subscriberCount++;
+            lastLocalActivityNanos = System.nanoTime();
+        }
+
+        void remove(RedisSubscription subscription) {
+            Group group = subscription.group;
+            if (group == null || !group.remove(subscription)) {
+                return;
+            }
+            subscriberCount--;
+            lastLocalActivityNanos = System.nanoTime();
+            if (group.isEmpty()) {
+                groups.remove(group.context);
+            }
+        }
+
+        @Override
+        public void onMessage(Buffer payload) {
+            TopicItem item = TopicRecords.fromChannel(payload);
+            if (item == null) {
+                LOG.warn("ignoring a malformed message on {}", channel);
+                return;
+            }
+            if (filling) {
+                holdBack(item);
+            } else {
+                accept(item);
+            }
+        }
+
+        @Override
+        public void onListening() {
+            // Confirmed again after a lost connection: catch up on what was published meanwhile.
+            if (cursorPage != 0 && !filling) {
+                fill();
+            }
+        }
+
+        private void accept(TopicItem item) {
+            if (cursorPage == 0 || (item.sequencePage() == cursorPage && item.sequenceNumber() == cursorSequence + 1)) {
+                advance(item);
+                dispatch(item);
+            } else if (item.sequencePage() == cursorPage && item.sequenceNumber() <= cursorSequence) {
+                // Already passed on (read from the stream while filling a gap).
+            } else if (item.sequencePage() < cursorPage) {
+                // From a page this topic has left behind.
+            } else {
+                holdBack(item);
+                fill();
+            }
+        }
+
+        private void advance(TopicItem item) {
+            cursorPage = item.sequencePage();
+            cursorSequence = item.sequenceNumber();
+        }
+
+        private void holdBack(TopicItem item) {
+            heldBack.addLast(item);
+            while (heldBack.size() > settings.historyMessages()) {
+                heldBack.removeFirst(); // the stream still has them, or they are lost either way
+            }
+        }
+
+        /** Reads what follows the cursor from the stream, passes it on, then the messages held back meanwhile. */
+        private void fill() {
+            if (removed) {
+                return;
+            }
+            filling = true;
+            read(key, cursorSequence + 1, cursorPage).onComplete(ar -> {
+                if (removed) {
+                    return;
+                }
+                if (ar.failed()) {
+                    redis.vertx().setTimer(RETRY_MILLIS, id -> fill());
+                    return;
+                }
+                TopicState state = ar.result();
+                if (state.page != cursorPage) {
+                    Discontinuity gap = new Discontinuity(cursorSequence, state.firstRetained(), state.page);
+                    cursorPage = state.page;
+                    cursorSequence = state.firstRetained() - 1;
+                    dispatch(gap);
+                } else if (state.firstRetained() > cursorSequence + 1) {
+                    Discontinuity gap = new Discontinuity(cursorSequence, state.firstRetained(), state.page);
+                    cursorSequence = state.firstRetained() - 1;
+                    dispatch(gap);
+                }
+                for (TopicItem item : state.items) {
+                    if (item.sequenceNumber() == cursorSequence + 1) {
+                        advance(item);
+                        dispatch(item);
+                    }
+                }
+                filling = false;
+                List<TopicItem> held = new ArrayList<>(heldBack);
+                heldBack.clear();
+                for (TopicItem item : held) {
+                    if (filling) {
+                        holdBack(item);
+                    } else {
+                        accept(item);
+                    }
+                }
+            });
+        }
+
+        private void dispatch(SubscriptionEvent event) {
+            for (Group group : groups.values()) {
+                group.dispatch(event);
+            }
+        }
+
+        void end(SubscriptionEnd reason) {
+            for (Group group : groups.values()) {
+                RedisSubscription[] members = group.members;
+                group.context.runOnContext(v -> {
+                    for (RedisSubscription member : members) {
+                        member.end(reason);
+                    }
+                });
+            }
+            groups.clear();
+            subscriberCount = 0;
+            forget();
+        }
+
+        void forget() {
+            removed = true;
+            redis.channels().unlisten(channel);
+            topics.remove(key, this);
+            topicCount = topics.size();
+        }
+    }
+
+    /** The subscribers of one topic on one context; the member array is replaced on change (Redis context). */
+    private final class Group {
+        final Context context;
+        volatile RedisSubscription[] members = new RedisSubscription[0];
+
+        Group(Context context) {
+            this.context = context;
+        }
+
+        void dispatch(SubscriptionEvent event) {
+            RedisSubscription[] targets = members;
+            context.runOnContext(v -> {
+                int delivered = 0;
+                for (RedisSubscription member : targets) {
+                    if (member.offer(event)) {
+                        delivered++;
+                    }
+                }
+                counters.deliveries.add(delivered);
+            });
+        }
+
+        void add(RedisSubscription subscription) {
+            RedisSubscription[] grown = Arrays.copyOf(members, members.length + 1);
+            grown[members.length] = subscription;
+            members = grown;
+        }
+
+        boolean remove(RedisSubscription subscription) {
+            RedisSubscription[] left = Arrays.stream(members).filter(m -> m != subscription).toArray(RedisSubscription[]::new);
+            boolean found = left.length != members.length;
+            members = left;
+            return found;
+        }
+
+        boolean isEmpty() {
+            return members.length == 0;
+        }
+    }
+
+    /**
+     * One subscriber. Until its start position is read it holds the live events it receives; from then on it passes
+     * on exactly the next message of its page, drops what it already had, and reports anything else as a
+     * discontinuity. State is touched only on its own context (topic and group are set on the Redis context before
+     * any event can reach it).
+     */
+    private final class RedisSubscription implements Subscription {
+        final TopicKey key;
+        final StartPosition from;
+        final SubscriptionListener listener;
+        final Context context;
+        volatile boolean active = true;
+        volatile NodeTopic topic;
+        volatile Group group;
+        private List<SubscriptionEvent> early = new ArrayList<>();
+        private long page;
+        private long next;
+
+        RedisSubscription(TopicKey key, StartPosition from, SubscriptionListener listener, Context context) {
+            this.key = key;
+            this.from = from;
+            this.listener = listener;
+            this.context = context;
+        }
+
+        void start(long currentPage, ResumePlan plan, List<TopicItem> replay) {
+            if (!active || early == null) {
+                return;
+            }
+            page = currentPage;
+            next = plan.replayFrom();
+            if (plan.discontinuity() != null) {
+                listener.onEvent(plan.discontinuity());
+            }
+            for (TopicItem item : replay) {
+                if (!active) {
+                    return;
+                }
+                if (item.sequenceNumber() == next) {
+                    next++;
+                    listener.onEvent(item);
+                    counters.deliveries.increment();
+                }
+            }
+            List<SubscriptionEvent> held = early;
+            early = null;
+            for (SubscriptionEvent event : held) {
+                offer(event);
+            }
+        }
+
+        /** Returns true when the event was an item passed on to the listener. */
+        boolean offer(SubscriptionEvent event) {
+            if (!active) {
+                return false;
+            }
+            if (early != null) {
+                early.add(event);
+                return false;
+            }
+            if (event instanceof Discontinuity gap) {
+                if (gap.newSequencePage() > page || (gap.newSequencePage() == page && gap.newSequence() > next)) {
+                    listener.onEvent(new Discontinuity(next - 1, gap.newSequence(), gap.newSequencePage()));
+                    page = gap.newSequencePage();
+                    next = gap.newSequence();
+                }
+                return false;
+            }
+            if (!(event instanceof TopicItem item) || item.sequencePage() < page) {
+                return false;
+            }
+            if (item.sequencePage() > page || item.sequenceNumber() > next) {
+                listener.onEvent(new Discontinuity(next - 1, item.sequenceNumber(), item.sequencePage()));
+                page = item.sequencePage();
+                next = item.sequenceNumber();
+            }
+            if (item.sequenceNumber() < next) {
+                return false;
+            }
+            next = item.sequenceNumber() + 1;
+            listener.onEvent(item);
+            return true;
+        }
+
+        void end(SubscriptionEnd reason) {
+            if (active) {
+                leave();
+                listener.onEnd(reason);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (active) {
+                leave();
+            }
+        }
+
+        private void leave() {
+            active = false;
+            counters.subscribers.decrement();
+            redis.context().runOnContext(v -> {
+                NodeTopic owner = topic;
+                if (owner != null) {
+                    owner.remove(this);
+                }
+            });
+        }
+    }
+
+    private final class Counters implements EngineStats {
+        final LongAdder publishes = new LongAdder();
+        final LongAdder deliveries = new LongAdder();
+        final LongAdder subscribers = new LongAdder();
+
+        @Override
+        public long publishes() {
+            return publishes.sum();
+        }
+
+        @Override
+        public long deliveries() {
+            return deliveries.sum();
+        }
+
+        @Override
+        public long subscribers() {
+            return subscribers.sum();
+        }
+
+        @Override
+        public long topics() {
+            return topicCount;
+        }
+    }
+}

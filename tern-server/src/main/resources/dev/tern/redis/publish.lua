@@ -1,0 +1,21 @@
+-- Appends one message to a topic, atomically: assigns the next sequence number, stores the message in the
+-- topic's stream (trimmed to the history length), refreshes the topic's time to live and announces the message
+-- on the topic's channel. Because Redis runs a script as one step, two nodes can never assign the same number.
+-- KEYS: 1 meta hash, 2 stream.  ARGV: 1 history length, 2 time to live (ms), 3 kind (t|b), 4 value,
+-- 5 publisher id ('' for none), 6 channel.
+local page = redis.call('HGET', KEYS[1], 'page')
+if not page then
+  -- A new topic (or one whose keys expired, or a Redis that restarted empty): a new page from Redis's clock,
+  -- in microseconds, so it is greater than any page this topic had before.
+  local now = redis.call('TIME')
+  page = now[1] .. string.format('%06d', tonumber(now[2]))
+  redis.call('DEL', KEYS[2])
+  redis.call('HSET', KEYS[1], 'page', page, 'seq', 0)
+end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], seq .. '-0', 'k', ARGV[3], 'p', ARGV[5], 'v', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('PUBLISH', ARGV[6],
+  page .. ' ' .. seq .. ' ' .. ARGV[3] .. ' ' .. string.len(ARGV[5]) .. ' ' .. ARGV[5] .. ARGV[4])
+return {page, seq}

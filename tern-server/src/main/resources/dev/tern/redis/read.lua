@@ -1,0 +1,24 @@
+-- Reads a topic's place and history: its page, its last sequence number and the retained messages from a given
+-- sequence number on. Creates the topic (a new page) when it does not exist, and refreshes its time to live,
+-- so that a subscriber learns the page at once and the topic does not expire under it.
+-- KEYS: 1 meta hash, 2 stream.  ARGV: 1 first sequence number wanted (0: none), 2 most messages to return,
+-- 3 time to live (ms), 4 the page the caller knows ('0': any); on another page, history is read from its start.
+local page = redis.call('HGET', KEYS[1], 'page')
+if not page then
+  local now = redis.call('TIME')
+  page = now[1] .. string.format('%06d', tonumber(now[2]))
+  redis.call('DEL', KEYS[2])
+  redis.call('HSET', KEYS[1], 'page', page, 'seq', 0)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+local seq = redis.call('HGET', KEYS[1], 'seq')
+local from = ARGV[1]
+if from ~= '0' and ARGV[4] ~= '0' and ARGV[4] ~= page then
+  from = '1'
+end
+local entries = {}
+if from ~= '0' then
+  entries = redis.call('XRANGE', KEYS[2], from .. '-0', '+', 'COUNT', ARGV[2])
+end
+return {page, seq, entries}

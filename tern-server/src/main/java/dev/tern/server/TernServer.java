@@ -22,6 +22,7 @@ import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -72,7 +73,17 @@ public final class TernServer {
         } catch (RuntimeException e) {
             started = Future.failedFuture(e);
         }
-        return started.map(v -> server).recover(failure -> server.stop().transform(ar -> Future.failedFuture(failure)));
+        // A plain promise: its listeners must still run after a failed start has closed the server's Vert.x.
+        Promise<TernServer> result = Promise.promise();
+        started.onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(server);
+            } else {
+                result.fail(ar.cause());
+                server.stop();
+            }
+        });
+        return result.future();
     }
 
     private Future<Void> startComponents() {

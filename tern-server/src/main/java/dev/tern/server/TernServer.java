@@ -43,8 +43,8 @@ public final class TernServer {
 
     private TernServer(TernConfig config) {
         this.config = config;
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.dataDirectory = new DataDirectory(config.dataDir());
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.engine = new InMemoryTopicEngine(vertx, new TopicSettings(
                 config.historyMessages(), config.historyBytes(), config.topicIdleTimeout()));
     }
@@ -57,7 +57,11 @@ public final class TernServer {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return server.startComponents().map(v -> server);
+        // A start that fails (port taken, unreadable data directory) releases the event loops it created.
+        return Future.<Void>succeededFuture()
+                .compose(v -> server.startComponents())
+                .map(v -> server)
+                .recover(failure -> server.vertx.close().transform(closed -> Future.failedFuture(failure)));
     }
 
     private Future<Void> startComponents() {

@@ -112,17 +112,20 @@ public final class TernServer {
 
     /**
      * One listener first, to learn the port when 0 was asked for; then one per remaining event loop on that port.
+     * Vert.x shares a listening socket only between servers asking for the same port, and never for port 0, so a
+     * free port is asked for as -1: Vert.x's "random port, shared by every server that asks for -1".
      */
     private Future<Void> deployHttp(Router router) {
         int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        HttpVerticle first = new HttpVerticle(httpOptions(config.port()), router);
+        int listenPort = config.port() == 0 ? -1 : config.port();
+        HttpVerticle first = new HttpVerticle(httpOptions(listenPort), router);
         return vertx.deployVerticle(first)
                 .compose(id -> {
                     port = first.actualPort();
                     if (loops <= 1) {
                         return Future.succeededFuture();
                     }
-                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(port), router),
+                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(listenPort), router),
                             new DeploymentOptions().setInstances(loops - 1));
                 })
                 .mapEmpty();

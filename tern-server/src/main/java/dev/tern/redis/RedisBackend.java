@@ -197,6 +197,19 @@ public final class RedisBackend {
 
     /** Closes every connection; waits a little for that, never on the Redis context. */
     public void close() {
+        java.util.concurrent.CountDownLatch quiet = new java.util.concurrent.CountDownLatch(1);
+        context.runOnContext(v -> {
+            vertx.cancelTimer(pingTimer);
+            channels.stop();
+            quiet.countDown();
+        });
+        if (Vertx.currentContext() != context) {
+            try {
+                quiet.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Future<Void> closed = vertx.close();
         if (Vertx.currentContext() == null || Vertx.currentContext().owner() != vertx) {
             try {

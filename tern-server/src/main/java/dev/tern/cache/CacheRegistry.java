@@ -128,5 +128,10 @@ public final class CacheRegistry {
         public void reload(List<CacheInfo> all, long snapshotTaken) {
             reconcile(all, snapshotTaken);
         }
+
+        @Override
+        public List<CacheInfo> current() {
+            return List.copyOf(caches.values());
+        }
     }
 }

@@ -38,5 +38,8 @@ public interface CacheStore {
          * from a snapshot begun at {@code snapshotTaken} ({@link System#nanoTime()}).
          */
         void reload(List<CacheInfo> all, long snapshotTaken);
+
+        /** The caches this node knows now (to put back into a store that lost them). */
+        List<CacheInfo> current();
     }
 }

@@ -17,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class RedisBackend {
     private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
     private static final long PING_INTERVAL_MILLIS = 500;
+    private static final Duration STARTUP_PATIENCE = Duration.ofSeconds(10);
 
     private final Vertx vertx;
     private final Context context;
@@ -39,6 +42,9 @@ public final class RedisBackend {
     private final String url;
     private volatile boolean pingOk;
     private long pingTimer = -1;
+    private final List<Supplier<Future<?>>> restorers = new ArrayList<>();
+    private Supplier<Future<?>> markerRestorer;
+    private boolean restoring;
 
     private RedisBackend(String url, Duration timeout) {
         this.url = url;
@@ -66,11 +72,26 @@ public final class RedisBackend {
      */
     public static RedisBackend connect(String url, Duration timeout) {
         RedisBackend backend = new RedisBackend(url, timeout);
-        try {
-            backend.awaitResult(backend.send(Request.cmd(Command.PING)));
-        } catch (RuntimeException e) {
-            backend.close();
-            throw new IllegalStateException("cannot reach Redis at " + redacted(url) + ": " + e.getMessage(), e);
+        // Patient at start-up (a Redis starting alongside Tern, a busy machine); fail-fast applies to requests.
+        long deadline = System.nanoTime() + Math.max(STARTUP_PATIENCE.toNanos(), timeout.toNanos());
+        while (true) {
+            try {
+                backend.awaitResult(backend.send(Request.cmd(Command.PING)));
+                break;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    backend.close();
+                    throw new IllegalStateException("cannot reach Redis at " + redacted(url) + ": " + e.getMessage(), e);
+                }
+                LOG.warn("waiting for Redis at {}: {}", redacted(url), e.getMessage());
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    backend.close();
+                    throw new IllegalStateException("interrupted while connecting to Redis", interrupted);
+                }
+            }
         }
         backend.pingOk = true;
         backend.context.runOnContext(v -> {
@@ -109,11 +130,20 @@ public final class RedisBackend {
 
     /** Sends a command; completes (on the Redis context) with its reply, or fails within the timeout. */
     Future<Response> send(Request request) {
-        Promise<Response> promise = Promise.promise();
+        return withTimeout(() -> client.send(request));
+    }
+
+    /** Sends commands in one round trip on one connection, in order. */
+    Future<List<Response>> batch(List<Request> requests) {
+        return withTimeout(() -> client.batch(requests));
+    }
+
+    private <T> Future<T> withTimeout(Supplier<Future<T>> operation) {
+        Promise<T> promise = Promise.promise();
         context.runOnContext(v -> {
             long timer = vertx.setTimer(timeoutMillis, id -> promise.tryFail(
                     TernException.unavailable("Redis did not answer within " + timeoutMillis + " ms")));
-            client.send(request).onComplete(ar -> {
+            operation.get().onComplete(ar -> {
                 vertx.cancelTimer(timer);
                 if (ar.succeeded()) {
                     promise.tryComplete(ar.result());
@@ -172,6 +202,8 @@ public final class RedisBackend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw TernException.unavailable("interrupted while waiting for Redis");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw TernException.unavailable("Redis did not answer within " + (timeoutMillis + 1000) + " ms");
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof TernException tern) {
@@ -181,8 +213,29 @@ public final class RedisBackend {
         }
     }
 
+    /**
+     * Registers how to put this node's share of the shared state back when Redis lost its data (it restarted empty).
+     * The signing secret is the marker that Redis holds Tern's state, so it is restored last
+     * ({@code marker = true}): a node that sees the marker also sees everything restored before it.
+     */
+    void onDataLost(Supplier<Future<?>> restorer, boolean marker) {
+        context.runOnContext(v -> {
+            if (marker) {
+                markerRestorer = restorer;
+            } else {
+                restorers.add(restorer);
+            }
+        });
+    }
+
+    /** True when the reply shows Redis holding Tern's state (the marker key exists). */
+    static boolean holdsState(Response exists) {
+        return exists != null && exists.toInteger() > 0;
+    }
+
+    /** The health check: is Redis answering, and does it still hold Tern's state? */
     private void ping() {
-        send(Request.cmd(Command.PING)).onComplete(ar -> {
+        send(Request.cmd(Command.EXISTS).arg(RedisKeys.SIGNING_SECRET)).onComplete(ar -> {
             boolean ok = ar.succeeded();
             if (ok != pingOk) {
                 if (ok) {
@@ -192,6 +245,24 @@ public final class RedisBackend {
                 }
             }
             pingOk = ok;
+            if (ok && !holdsState(ar.result()) && !restoring && markerRestorer != null) {
+                restore();
+            }
+        });
+    }
+
+    private void restore() {
+        LOG.warn("Redis at {} lost Tern's shared state (restarted empty?); restoring caches and the signing secret", url());
+        restoring = true;
+        Future<?> chain = Future.succeededFuture();
+        for (Supplier<Future<?>> restorer : restorers) {
+            chain = chain.compose(v -> restorer.get());
+        }
+        chain.compose(v -> markerRestorer.get()).onComplete(ar -> {
+            restoring = false;
+            if (ar.failed()) {
+                LOG.warn("restoring Tern's state in Redis failed; retrying: {}", ar.cause().toString());
+            }
         });
     }
 

@@ -39,12 +39,23 @@ public final class RedisCacheStore implements CacheStore {
 
     @Override
     public List<CacheInfo> loadAll() {
-        return redis.awaitResult(readAll());
+        List<CacheInfo> all = redis.awaitResult(readAll());
+        if (all == null) {
+            throw dev.tern.error.TernException.unavailable("Redis lost Tern's state; it is being restored, try again");
+        }
+        return all;
     }
 
+    /** Every stored cache, or null when Redis lost Tern's state (then the copies must not be emptied, but restored). */
     private Future<List<CacheInfo>> readAll() {
-        return redis.send(Request.cmd(Command.HVALS).arg(RedisKeys.CACHES)).map(values -> {
+        // The marker is read first: if it is there, the caches restored before it are too.
+        return redis.batch(List.of(Request.cmd(Command.EXISTS).arg(RedisKeys.SIGNING_SECRET),
+                Request.cmd(Command.HVALS).arg(RedisKeys.CACHES))).map(replies -> {
+            if (!RedisBackend.holdsState(replies.get(0))) {
+                return null;
+            }
             List<CacheInfo> all = new ArrayList<>();
+            Response values = replies.get(1);
             if (values != null) {
                 for (Response value : values) {
                     all.add(parse(value.toBytes()));
@@ -105,6 +116,7 @@ public final class RedisCacheStore implements CacheStore {
                 reload(changes);
             }
         };
+        redis.onDataLost(() -> restore(changes.current()), false);
         redis.context().runOnContext(v -> {
             redis.channels().listen(RedisKeys.CONTROL_CHANNEL, listener);
             redis.vertx().setPeriodic(RELOAD_MILLIS, id -> reload(changes));
@@ -113,7 +125,20 @@ public final class RedisCacheStore implements CacheStore {
 
     private void reload(Changes changes) {
         long snapshotTaken = System.nanoTime();
-        readAll().onSuccess(all -> changes.reload(all, snapshotTaken));
+        readAll().onSuccess(all -> {
+            if (all != null) {
+                changes.reload(all, snapshotTaken);
+            }
+        });
+    }
+
+    /** Puts back the caches this node knows, after Redis lost its data. */
+    private Future<?> restore(List<CacheInfo> known) {
+        List<Request> writes = new ArrayList<>();
+        for (CacheInfo cache : known) {
+            writes.add(Request.cmd(Command.HSETNX).arg(RedisKeys.CACHES).arg(cache.name()).arg(write(cache)));
+        }
+        return writes.isEmpty() ? Future.succeededFuture() : redis.batch(writes);
     }
 
     private void announce(String message) {

@@ -28,7 +28,10 @@ public final class RedisSigningSecret {
         if (stored == null) {
             throw new IllegalStateException("Redis lost the signing secret " + RedisKeys.SIGNING_SECRET + " right after storing it");
         }
-        byte[] secret = Base64.getDecoder().decode(stored.toString().trim().getBytes(StandardCharsets.US_ASCII));
+        String storedSecret = stored.toString().trim();
+        byte[] secret = Base64.getDecoder().decode(storedSecret.getBytes(StandardCharsets.US_ASCII));
+        // After Redis lost its data, put back the secret every node already signs with.
+        redis.onDataLost(() -> redis.send(Request.cmd(Command.SET).arg(RedisKeys.SIGNING_SECRET).arg(storedSecret).arg("NX")), true);
         return SigningKey.fromSecret(secret, created != null);
     }
 }

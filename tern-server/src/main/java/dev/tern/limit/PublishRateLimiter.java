@@ -2,6 +2,7 @@ package dev.tern.limit;
 
 import dev.tern.error.LimitKind;
 import dev.tern.error.TernException;
+import io.vertx.core.Future;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Per-cache publish rate: a token bucket refilled at the cache's rate and holding at most one second's worth,
  * so a cache may burst up to its rate and sustain exactly it.
  */
-public final class PublishRateLimiter {
+public final class PublishRateLimiter implements PublishRateLimit {
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     /** Takes one publish from the cache's budget or throws a 429 saying when to retry. A rate of 0 is unlimited. */
@@ -26,6 +27,13 @@ public final class PublishRateLimiter {
         }
     }
 
+    @Override
+    public Future<Void> admit(String cacheName, int ratePerSecond) {
+        acquire(cacheName, ratePerSecond);
+        return Future.succeededFuture();
+    }
+
+    @Override
     public void forget(String cacheName) {
         buckets.remove(cacheName);
     }

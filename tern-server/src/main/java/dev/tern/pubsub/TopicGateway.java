@@ -8,8 +8,8 @@ import dev.tern.cache.CacheInfo;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.ResourceNames;
 import dev.tern.error.TernException;
-import dev.tern.limit.PublishRateLimiter;
-import dev.tern.limit.SubscriptionCounter;
+import dev.tern.limit.PublishRateLimit;
+import dev.tern.limit.SubscriptionLimit;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.topic.PublishReceipt;
 import dev.tern.topic.StartPosition;
@@ -30,13 +30,13 @@ public final class TopicGateway {
     private final TokenVerifier tokens;
     private final Authorizer authorizer;
     private final CacheRegistry caches;
-    private final PublishRateLimiter publishRate;
-    private final SubscriptionCounter subscriptions;
+    private final PublishRateLimit publishRate;
+    private final SubscriptionLimit subscriptions;
     private final TopicEngine engine;
     private final TernMetrics metrics;
 
-    public TopicGateway(TokenVerifier tokens, Authorizer authorizer, CacheRegistry caches, PublishRateLimiter publishRate,
-                        SubscriptionCounter subscriptions, TopicEngine engine, TernMetrics metrics) {
+    public TopicGateway(TokenVerifier tokens, Authorizer authorizer, CacheRegistry caches, PublishRateLimit publishRate,
+                        SubscriptionLimit subscriptions, TopicEngine engine, TernMetrics metrics) {
         this.tokens = tokens;
         this.authorizer = authorizer;
         this.caches = caches;
@@ -66,9 +66,9 @@ public final class TopicGateway {
         if (value.size() > maxBytes) {
             throw TernException.messageTooLarge(value.size(), maxBytes);
         }
-        publishRate.acquire(cache.name(), cache.limits().maxPublishRate());
         long started = System.nanoTime();
-        return engine.publish(topic, value, principal.tokenId())
+        return publishRate.admit(cache.name(), cache.limits().maxPublishRate())
+                .compose(admitted -> engine.publish(topic, value, principal.tokenId()))
                 .onSuccess(receipt -> metrics.recordPublish(System.nanoTime() - started));
     }
 

@@ -44,14 +44,12 @@ final class RedisKeys {
         return PREFIX + "topic:{" + cacheName + "/*";
     }
 
-    /** Hash: node id to that node's live subscription count for the cache. */
-    static String subscriptionCounts(String cacheName) {
-        return PREFIX + "subscriptions:{" + cacheName + "}";
-    }
+    /** Sorted set: live node ids, scored by when each last shared its subscription counts (epoch ms). */
+    static final String NODES = PREFIX + "nodes";
 
-    /** String with a time to live: a node's sign of life; its subscription counts count only while it exists. */
-    static String nodeAlive(String nodeId) {
-        return PREFIX + "node:" + nodeId;
+    /** Hash with a time to live: cache name to this node's live subscription count for it. */
+    static String nodeSubscriptions(String nodeId) {
+        return PREFIX + "node:" + nodeId + ":subscriptions";
     }
 
     /** Hash: the cache's cluster-wide publish-rate bucket ({@code tokens}, {@code at}). */

@@ -14,6 +14,8 @@ import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.redis.RedisBackend;
 import dev.tern.redis.RedisCacheStore;
+import dev.tern.redis.RedisPublishRates;
+import dev.tern.redis.RedisSubscriptionCounts;
 import dev.tern.redis.RedisSigningSecret;
 import dev.tern.redis.RedisTopicEngine;
 import dev.tern.storage.DataDirectory;
@@ -98,7 +100,8 @@ public final class TernServer {
         CacheRegistry caches = redis != null ? new CacheRegistry(new RedisCacheStore(redis)) : new CacheRegistry(dataDirectory);
         TernMetrics metrics = new TernMetrics(engine.stats());
         TopicGateway gateway = new TopicGateway(verifier, authorizer, caches,
-                new PublishRateLimiter(), new SubscriptionCounter(), engine, metrics);
+                redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
+                redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics);
         Router router = HttpApi.router(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
                 () -> readiness.getAsBoolean() && engine.isAvailable()));

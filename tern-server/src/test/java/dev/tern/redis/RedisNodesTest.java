@@ -204,6 +204,51 @@ class RedisNodesTest {
         assertThat(publish(b, cache, "doomed", "too late")).isEqualTo(404);
     }
 
+    @Test
+    void aCachesPublishRateHoldsAcrossNodes() {
+        String cache = newCache();
+        a.createCache(cache, "{\"max_publish_rate\":10}");
+        List<RunningTern> nodes = List.of(a, b, c);
+        int accepted = 0;
+        int limited = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i < 45; i++) {
+            int status = publish(nodes.get(i % 3), cache, "rate", "m" + i);
+            if (status == 204) {
+                accepted++;
+            } else if (status == 429) {
+                limited++;
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // A bucket of 10 refilled at 10/s; three separate per-node buckets would have admitted far more.
+        assertThat(accepted).isLessThanOrEqualTo(10 + (int) Math.ceil(10 * seconds) + 1);
+        assertThat(accepted + limited).isEqualTo(45);
+        assertThat(limited).isPositive();
+    }
+
+    @Test
+    void aCachesSubscriptionCountHoldsAcrossNodes() {
+        String cache = newCache();
+        a.createCache(cache, "{\"max_subscription_count\":2}");
+        List<CompletableFuture<Integer>> polls = new ArrayList<>();
+        for (RunningTern node : List.of(a, b)) {
+            TopicFollower follower = new TopicFollower(cache, "crowded", node.superUserKey());
+            follower.next = 0;
+            polls.add(CompletableFuture.supplyAsync(() -> follower.poll(node)));
+        }
+        sleep(4 * RedisSubscriptionCounts.SHARE_MILLIS);
+        TopicFollower third = new TopicFollower(cache, "crowded", c.superUserKey());
+        third.next = 0;
+        assertThat(third.poll(c)).isEqualTo(429);
+        for (CompletableFuture<Integer> poll : polls) {
+            assertThat(poll.join()).isEqualTo(200);
+        }
+        sleep(4 * RedisSubscriptionCounts.SHARE_MILLIS);
+        // Once the first two ended, a subscription anywhere is admitted again (and times out empty).
+        assertThat(third.poll(c)).isEqualTo(200);
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -152,6 +152,7 @@ public final class RedisTopicEngine implements TopicEngine {
         StartPosition from = subscription.from;
         read(subscription.key, from.isLiveOnly() ? 0 : from.sequenceNumber(), from.sequencePage())
                 .onSuccess(state -> {
+                    topic.learnCursor(state.page, state.lastSequence);
                     ResumePlan plan = ResumePlan.of(state.page, state.firstRetained(), state.lastSequence, from);
                     List<TopicItem> replay = new ArrayList<>();
                     for (TopicItem item : state.items) {
@@ -266,12 +267,22 @@ public final class RedisTopicEngine implements TopicEngine {
             }
         }
 
+        /** The first read of the topic tells where the live feed stands, so a gap is seen even before any message. */
+        void learnCursor(long page, long lastSequence) {
+            if (cursorPage == 0) {
+                cursorPage = page;
+                cursorSequence = lastSequence;
+            }
+        }
+
         private void accept(TopicItem item) {
             if (cursorPage == 0 || (item.sequencePage() == cursorPage && item.sequenceNumber() == cursorSequence + 1)) {
                 advance(item);
                 dispatch(item);
             } else if (item.sequencePage() == cursorPage && item.sequenceNumber() <= cursorSequence) {
-                // Already passed on (read from the stream while filling a gap).
+                // Passed on already (from the stream) or older than the read that set the cursor: a subscription that
+                // started from an earlier read may still need it; every subscription drops what it has had.
+                dispatch(item);
             } else if (item.sequencePage() < cursorPage) {
                 // From a page this topic has left behind.
             } else {

@@ -249,6 +249,25 @@ class RedisNodesTest {
         assertThat(third.poll(c)).isEqualTo(200);
     }
 
+    @Test
+    void aNodeThatMissedLiveMessagesFillsTheGapFromTheStream() {
+        String cache = newCache();
+        a.createCache(cache);
+        assertThat(publish(a, cache, "gap", "first")).isEqualTo(204);
+        TopicFollower follower = new TopicFollower(cache, "gap", b.superUserKey());
+        assertThat(follower.poll(b)).isEqualTo(200);
+        CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> follower.poll(b));
+        sleep(300);
+        // Every node loses its pub/sub connection; the next message is published before they are back.
+        assertThat(redis.command("CLIENT", "KILL", "TYPE", "pubsub")).startsWith(":");
+        assertThat(publish(a, cache, "gap", "missed live")).isEqualTo(204);
+        // The waiting long poll gets it once b has reconnected and read the stream, well before its 5 s timeout.
+        assertThat(waiting.join()).isEqualTo(200);
+        assertThat(follower.values).containsExactly("first", "missed live");
+        assertThat(follower.discontinuities).isEmpty();
+        assertThat(follower.violations).isEmpty();
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -128,6 +128,23 @@ class RedisFaultsTest {
         assertThat(follower.page).isGreaterThan(firstPage);
     }
 
+    @Test
+    void whenANodeDiesItsSubscriberContinuesOnAnotherWithoutLoss() throws Exception {
+        TopicFollower follower = new TopicFollower(CACHE, "failover", a.superUserKey());
+        Publisher publisher = new Publisher(a, "failover");
+        publisher.start();
+        assertThat(follower.pollUntil(() -> follower.values.size() >= 20, Duration.ofSeconds(20), b)).isTrue();
+        b.close();
+        RedisNodesTest.sleep(500);
+        publisher.stop();
+        List<String> acknowledged = publisher.acknowledged;
+        assertThat(follower.pollUntil(() -> new HashSet<>(follower.values).containsAll(acknowledged),
+                Duration.ofSeconds(20), a)).as("missing: %s", missing(acknowledged, follower.values)).isTrue();
+        assertThat(publisher.failures).isEmpty();
+        assertThat(follower.violations).isEmpty();
+        assertThat(follower.discontinuities).isEmpty();
+    }
+
     private static List<String> missing(List<String> acknowledged, List<String> received) {
         List<String> missing = new ArrayList<>(acknowledged);
         missing.removeAll(new HashSet<>(received));

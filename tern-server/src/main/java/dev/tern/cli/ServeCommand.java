@@ -71,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
     String engine;
 
     @Option(names = "--redis-url", paramLabel = "URL",
-            description = "Redis for --engine redis: redis://[:password@]host:port[/db], or rediss:// for TLS.")
+            description = "Redis for --engine redis: redis://[:password@]host:port[/db], or rediss:// for TLS; for a Redis Cluster, one or more seed URLs, comma-separated.")
     String redisUrl;
 
     @Option(names = "--redis-timeout", defaultValue = "2s", converter = DurationConverter.class,
@@ -105,8 +105,11 @@ public final class ServeCommand implements Callable<Integer> {
             if (url == null) {
                 throw new IllegalArgumentException("--engine redis needs --redis-url (e.g. redis://localhost:6379)");
             }
-            if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-                throw new IllegalArgumentException("--redis-url must start with redis:// or rediss://");
+            for (String seed : url.split(",")) {
+                String trimmed = seed.trim();
+                if (!trimmed.startsWith("redis://") && !trimmed.startsWith("rediss://")) {
+                    throw new IllegalArgumentException("--redis-url must start with redis:// or rediss:// (a cluster: several, comma-separated)");
+                }
             }
         }
         if (redisTimeout.isZero() || redisTimeout.isNegative()) {

@@ -10,6 +10,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -39,31 +40,64 @@ public final class RedisBackend {
     private final Redis client;
     private final long timeoutMillis;
     private final RedisChannels channels;
+    private final ShardedChannels sharded;
     private final String url;
+    private final List<String> urls;
+    private final boolean cluster;
     private volatile boolean pingOk;
     private long pingTimer = -1;
     private final List<Supplier<Future<?>>> restorers = new ArrayList<>();
     private Supplier<Future<?>> markerRestorer;
     private boolean restoring;
 
-    private RedisBackend(String url, Duration timeout) {
-        this.url = url;
+    private RedisBackend(List<String> urls, boolean cluster, Duration timeout) {
+        this.url = String.join(",", urls);
+        this.urls = urls;
+        this.cluster = cluster;
         this.timeoutMillis = timeout.toMillis();
         this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
                 .setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
         this.context = vertx.getOrCreateContext();
-        RedisOptions options = new RedisOptions()
-                .setConnectionString(url)
+        RedisOptions options = options(16);
+        if (cluster) {
+            options.setType(RedisClientType.CLUSTER).setEndpoints(new ArrayList<>(urls));
+        } else {
+            options.setConnectionString(urls.get(0));
+        }
+        this.client = Redis.createClient(vertx, options);
+        // Classic pub/sub reaches every node of a cluster, so the control channel can use any one of them.
+        this.channels = new RedisChannels(this, cluster ? standaloneClient(urls.get(0)) : client, redacted(urls.get(0)), false);
+        this.sharded = cluster ? new ShardedChannels(this) : null;
+    }
+
+    private RedisOptions options(int poolSize) {
+        return new RedisOptions()
                 .setPreferredProtocolVersion(ProtocolVersion.RESP2)
-                .setMaxPoolSize(16)
+                .setMaxPoolSize(poolSize)
                 .setMaxPoolWaiting(4096)
                 .setMaxWaitingHandlers(65536)
                 .setNetClientOptions(new NetClientOptions()
                         .setConnectTimeout((int) Math.max(100, timeoutMillis))
                         .setTcpNoDelay(true)
                         .setTcpKeepAlive(true));
-        this.client = Redis.createClient(vertx, options);
-        this.channels = new RedisChannels(this, client);
+    }
+
+    /** A client for one server (a cluster shard's pub/sub connection). */
+    Redis standaloneClient(String connectionString) {
+        return Redis.createClient(vertx, options(2).setConnectionString(connectionString));
+    }
+
+    /** The URL of a cluster node, with the scheme and credentials of the first seed URL. */
+    String endpointUrl(String host, int port) {
+        java.net.URI seed = java.net.URI.create(urls.get(0));
+        String credentials = seed.getRawUserInfo() == null ? "" : seed.getRawUserInfo() + "@";
+        String address = host == null || host.isEmpty() || host.equals("?") ? seed.getHost() : host;
+        return seed.getScheme() + "://" + credentials + address + ":" + port;
+    }
+
+    /** True on a Redis Cluster: topics use sharded pub/sub, and commands on different slots are not batched. */
+    boolean isCluster() {
+        return cluster;
     }
 
     /**
@@ -71,34 +105,60 @@ public final class RedisBackend {
      * message naming the URL.
      */
     public static RedisBackend connect(String url, Duration timeout) {
-        RedisBackend backend = new RedisBackend(url, timeout);
+        List<String> urls = new ArrayList<>();
+        for (String part : url.split(",")) {
+            if (!part.isBlank()) {
+                urls.add(part.trim());
+            }
+        }
+        RedisBackend probe = new RedisBackend(urls.subList(0, 1), false, timeout);
+        boolean cluster;
+        try {
+            probe.awaitPatiently(timeout);
+            Response info = probe.awaitResult(probe.send(Request.cmd(Command.INFO).arg("cluster")));
+            cluster = info != null && info.toString().contains("cluster_enabled:1");
+        } finally {
+            probe.close();
+        }
+        RedisBackend backend = new RedisBackend(urls, cluster, timeout);
+        backend.awaitPatiently(timeout);
+        backend.pingOk = true;
+        backend.context.runOnContext(v -> {
+            backend.channels.start();
+            if (backend.sharded != null) {
+                backend.sharded.start();
+            }
+            backend.pingTimer = backend.vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> backend.ping());
+        });
+        if (cluster) {
+            LOG.info("Redis at {} is a cluster: topics use sharded pub/sub", backend.url());
+        }
+        return backend;
+    }
+
+    /** Waits until Redis answers (start-up), or closes this backend and fails with a message naming the URL. */
+    private void awaitPatiently(Duration timeout) {
         // Patient at start-up (a Redis starting alongside Tern, a busy machine); fail-fast applies to requests.
         long deadline = System.nanoTime() + Math.max(STARTUP_PATIENCE.toNanos(), timeout.toNanos());
         while (true) {
             try {
-                backend.awaitResult(backend.send(Request.cmd(Command.PING)));
-                break;
+                awaitResult(send(Request.cmd(Command.PING)));
+                return;
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
-                    backend.close();
-                    throw new IllegalStateException("cannot reach Redis at " + redacted(url) + ": " + e.getMessage(), e);
+                    close();
+                    throw new IllegalStateException("cannot reach Redis at " + url() + ": " + e.getMessage(), e);
                 }
-                LOG.warn("waiting for Redis at {}: {}", redacted(url), e.getMessage());
+                LOG.warn("waiting for Redis at {}: {}", url(), e.getMessage());
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    backend.close();
+                    close();
                     throw new IllegalStateException("interrupted while connecting to Redis", interrupted);
                 }
             }
         }
-        backend.pingOk = true;
-        backend.context.runOnContext(v -> {
-            backend.channels.start();
-            backend.pingTimer = backend.vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> backend.ping());
-        });
-        return backend;
     }
 
     /** The URL with any password replaced, for logs and errors. */
@@ -110,13 +170,24 @@ public final class RedisBackend {
         return redacted(url);
     }
 
-    /** True while commands succeed and the pub/sub connection is up. */
+    /** True while commands succeed and the pub/sub connections are up. */
     public boolean isAvailable() {
-        return pingOk && channels.isConnected();
+        return pingOk && channels.isConnected() && (sharded == null || sharded.isConnected());
     }
 
+    /** Classic pub/sub, for the control channel. */
     RedisChannels channels() {
         return channels;
+    }
+
+    /** Where topics' channels are listened to: sharded pub/sub on a cluster, else the classic connection. */
+    ChannelSubscriptions topicChannels() {
+        return sharded != null ? sharded : channels;
+    }
+
+    /** The command a topic's message is announced with ({@code SPUBLISH} on a cluster). */
+    String publishCommand() {
+        return cluster ? "SPUBLISH" : "PUBLISH";
     }
 
     /** The event loop on which all Redis I/O and the topic engine's shared state live. */
@@ -133,9 +204,23 @@ public final class RedisBackend {
         return withTimeout(() -> client.send(request));
     }
 
-    /** Sends commands in one round trip on one connection, in order. */
+    /**
+     * Sends commands in order: in one round trip on one connection, or on a cluster (where keys of different slots
+     * cannot share a batch) one after the other.
+     */
     Future<List<Response>> batch(List<Request> requests) {
-        return withTimeout(() -> client.batch(requests));
+        if (!cluster) {
+            return withTimeout(() -> client.batch(requests));
+        }
+        List<Response> replies = new ArrayList<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (Request request : requests) {
+            chain = chain.compose(v -> send(request)).map(reply -> {
+                replies.add(reply);
+                return null;
+            });
+        }
+        return chain.map(v -> replies);
     }
 
     private <T> Future<T> withTimeout(Supplier<Future<T>> operation) {
@@ -272,6 +357,9 @@ public final class RedisBackend {
         context.runOnContext(v -> {
             vertx.cancelTimer(pingTimer);
             channels.stop();
+            if (sharded != null) {
+                sharded.stop();
+            }
             quiet.countDown();
         });
         if (Vertx.currentContext() != context) {

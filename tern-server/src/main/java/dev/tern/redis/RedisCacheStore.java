@@ -84,7 +84,10 @@ public final class RedisCacheStore implements CacheStore {
             return false;
         }
         announce(DELETED + name);
-        redis.context().runOnContext(v -> deleteTopicKeys(name, "0"));
+        if (!redis.isCluster()) {
+            // On a cluster a SCAN sees one shard only; there the topics' keys expire when idle instead.
+            redis.context().runOnContext(v -> deleteTopicKeys(name, "0"));
+        }
         return true;
     }
 

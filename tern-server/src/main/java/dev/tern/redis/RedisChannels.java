@@ -24,7 +24,7 @@ import java.util.Set;
  * (re)confirmed, so it can catch up on what was published while the connection was down.
  * Only used on the Redis context.
  */
-final class RedisChannels {
+final class RedisChannels implements ChannelSubscriptions {
     private static final Logger LOG = LoggerFactory.getLogger(RedisChannels.class);
     private static final long RECONNECT_DELAY_MILLIS = 250;
     private static final int CHANNELS_PER_COMMAND = 500;
@@ -38,6 +38,14 @@ final class RedisChannels {
 
     private final RedisBackend backend;
     private final Redis client;
+    private final String where;
+    /** Sharded pub/sub (SSUBSCRIBE, for the topics of a cluster shard) or classic (SUBSCRIBE). */
+    private final boolean sharded;
+    private final Command subscribeCommand;
+    private final Command unsubscribeCommand;
+    private final String messageKind;
+    private final String subscribeKind;
+    private Runnable onLost = () -> { };
     private final Map<String, Listener> listeners = new HashMap<>();
     private final Set<String> confirmed = new HashSet<>();
     private final Map<String, List<Promise<Void>>> waiting = new HashMap<>();
@@ -46,21 +54,38 @@ final class RedisChannels {
     private boolean connecting;
     private boolean stopped;
 
-    RedisChannels(RedisBackend backend, Redis client) {
+    RedisChannels(RedisBackend backend, Redis client, String where, boolean sharded) {
         this.backend = backend;
         this.client = client;
+        this.where = where;
+        this.sharded = sharded;
+        this.subscribeCommand = sharded ? Command.SSUBSCRIBE : Command.SUBSCRIBE;
+        this.unsubscribeCommand = sharded ? Command.SUNSUBSCRIBE : Command.UNSUBSCRIBE;
+        this.messageKind = sharded ? "smessage" : "message";
+        this.subscribeKind = sharded ? "ssubscribe" : "subscribe";
+    }
+
+    /** Called (Redis context) when the connection is lost or Redis drops a channel (e.g. its slot moved). */
+    void onLost(Runnable action) {
+        this.onLost = action;
+    }
+
+    boolean hasListeners() {
+        return !listeners.isEmpty();
     }
 
     void start() {
         connect();
     }
 
-    boolean isConnected() {
+    @Override
+    public boolean isConnected() {
         return connected;
     }
 
     /** Listens on a channel; completes once Redis confirmed it (possibly only after a reconnect). */
-    Future<Void> listen(String channel, Listener listener) {
+    @Override
+    public Future<Void> listen(String channel, Listener listener) {
         listeners.put(channel, listener);
         if (confirmed.contains(channel)) {
             return Future.succeededFuture();
@@ -69,14 +94,15 @@ final class RedisChannels {
         List<Promise<Void>> promises = waiting.computeIfAbsent(channel, c -> new ArrayList<>());
         promises.add(promise);
         if (promises.size() == 1 && connection != null) {
-            connection.send(Request.cmd(Command.SUBSCRIBE).arg(channel));
+            connection.send(Request.cmd(subscribeCommand).arg(channel));
         }
         return promise.future();
     }
 
-    void unlisten(String channel) {
+    @Override
+    public void unlisten(String channel) {
         if (listeners.remove(channel) != null && confirmed.remove(channel) && connection != null) {
-            connection.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel));
+            connection.send(Request.cmd(unsubscribeCommand).arg(channel));
         }
         waiting.remove(channel);
     }
@@ -104,13 +130,13 @@ final class RedisChannels {
             conn.endHandler(v -> lost(conn, "connection closed"));
             List<String> all = new ArrayList<>(listeners.keySet());
             for (int i = 0; i < all.size(); i += CHANNELS_PER_COMMAND) {
-                Request subscribe = Request.cmd(Command.SUBSCRIBE);
+                Request subscribe = Request.cmd(subscribeCommand);
                 all.subList(i, Math.min(all.size(), i + CHANNELS_PER_COMMAND)).forEach(subscribe::arg);
                 conn.send(subscribe);
             }
             for (String channel : waiting.keySet()) {
                 if (!listeners.containsKey(channel)) {
-                    conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel));
+                    conn.send(Request.cmd(subscribeCommand).arg(channel));
                 }
             }
         });
@@ -120,12 +146,13 @@ final class RedisChannels {
         if (connection != conn) {
             return;
         }
-        LOG.warn("Redis pub/sub connection lost ({}); reconnecting", why);
+        LOG.warn("Redis pub/sub connection to {} lost ({}); reconnecting", where, why);
         connection = null;
         connected = false;
         confirmed.clear();
         conn.close();
         retryLater();
+        onLost.run();
     }
 
     private void retryLater() {
@@ -140,12 +167,16 @@ final class RedisChannels {
         }
         String kind = push.get(0).toString();
         String channel = push.get(1).toString();
-        if ("message".equals(kind)) {
+        if (messageKind.equals(kind)) {
             Listener listener = listeners.get(channel);
             if (listener != null) {
                 listener.onMessage(push.get(2).toBuffer());
             }
-        } else if ("subscribe".equals(kind)) {
+        } else if (sharded && "sunsubscribe".equals(kind) && listeners.containsKey(channel)) {
+            // Redis dropped a channel we still want: its slot moved to another shard.
+            confirmed.remove(channel);
+            onLost.run();
+        } else if (subscribeKind.equals(kind)) {
             Listener listener = listeners.get(channel);
             if (listener == null) {
                 return;

@@ -73,7 +73,7 @@ public final class RedisTopicEngine implements TopicEngine {
         Future<PublishReceipt> stored = redis.eval(LuaScript.PUBLISH,
                 List.of(RedisKeys.meta(key), RedisKeys.stream(key)),
                 List.of(settings.historyMessages(), ttlMillis, TopicRecords.kind(value), value.bytes(),
-                        publisherId == null ? "" : publisherId, RedisKeys.channel(key)))
+                        publisherId == null ? "" : publisherId, RedisKeys.channel(key), redis.publishCommand()))
                 .map(reply -> {
                     counters.publishes.increment();
                     return new PublishReceipt(reply.get(0).toLong(), reply.get(1).toLong());
@@ -141,7 +141,18 @@ public final class RedisTopicEngine implements TopicEngine {
         NodeTopic topic = topics.computeIfAbsent(subscription.key, NodeTopic::new);
         topicCount = topics.size();
         topic.add(subscription);
-        topic.listen().onComplete(ar -> loadStart(topic, subscription));
+        listenThenLoad(topic, subscription);
+    }
+
+    /** The start position is read only once the node listens on the topic, so no later message can slip by. */
+    private void listenThenLoad(NodeTopic topic, RedisSubscription subscription) {
+        topic.listen()
+                .onSuccess(v -> loadStart(topic, subscription))
+                .onFailure(e -> redis.vertx().setTimer(RETRY_MILLIS, id -> {
+                    if (subscription.active && !topic.removed) {
+                        listenThenLoad(topic, subscription);
+                    }
+                }));
     }
 
     /** Reads where the subscription starts and its replay; retried until Redis answers or the subscriber leaves. */
@@ -221,7 +232,7 @@ public final class RedisTopicEngine implements TopicEngine {
         }
 
         Future<Void> listen() {
-            return redis.channels().listen(channel, this);
+            return redis.topicChannels().listen(channel, this);
         }
 
         void add(RedisSubscription subscription) {
@@ -369,7 +380,7 @@ public final class RedisTopicEngine implements TopicEngine {
 
         void forget() {
             removed = true;
-            redis.channels().unlisten(channel);
+            redis.topicChannels().unlisten(channel);
             topics.remove(key, this);
             topicCount = topics.size();
         }

@@ -2,7 +2,7 @@
 -- topic's stream (trimmed to the history length), refreshes the topic's time to live and announces the message
 -- on the topic's channel. Because Redis runs a script as one step, two nodes can never assign the same number.
 -- KEYS: 1 meta hash, 2 stream.  ARGV: 1 history length, 2 time to live (ms), 3 kind (t|b), 4 value,
--- 5 publisher id ('' for none), 6 channel.
+-- 5 publisher id ('' for none), 6 channel, 7 PUBLISH (or SPUBLISH: sharded pub/sub on a Redis Cluster).
 local page = redis.call('HGET', KEYS[1], 'page')
 if not page then
   -- A new topic (or one whose keys expired, or a Redis that restarted empty): a new page from Redis's clock,
@@ -16,6 +16,6 @@ local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], seq .. '-0', 'k', ARGV[3], 'p', ARGV[5], 'v', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
-redis.call('PUBLISH', ARGV[6],
+redis.call(ARGV[7], ARGV[6],
   page .. ' ' .. seq .. ' ' .. ARGV[3] .. ' ' .. string.len(ARGV[5]) .. ' ' .. ARGV[5] .. ARGV[4])
 return {page, seq}

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,16 +28,19 @@ public final class RunningRedis implements AutoCloseable {
     private final String binary;
     private final Path dir;
     private final int port;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RunningRedis(String binary, Path dir, int port) {
+    private RunningRedis(String binary, Path dir, int port, List<String> extraArgs) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
+        this.extraArgs = extraArgs;
     }
 
-    public static RunningRedis start() {
-        String binary = findRedisServer();
+    /** Starts a redis-server with the given extra arguments (e.g. cluster mode). */
+    public static RunningRedis start(String... extraArgs) {
+        String binary = binary("redis-server");
         if (binary == null) {
             String message = "redis-server is not installed (apt-get install redis-server); skipping the Redis tests";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -45,7 +49,7 @@ public final class RunningRedis implements AutoCloseable {
             Assumptions.abort(message);
         }
         try {
-            RunningRedis redis = new RunningRedis(binary, Files.createTempDirectory("tern-redis"), freePort());
+            RunningRedis redis = new RunningRedis(binary, Files.createTempDirectory("tern-redis"), freePort(), List.of(extraArgs));
             redis.boot();
             return redis;
         } catch (IOException e) {
@@ -53,10 +57,11 @@ public final class RunningRedis implements AutoCloseable {
         }
     }
 
-    private static String findRedisServer() {
+    /** The path of a Redis program ({@code redis-server}, {@code redis-cli}), or null when it is not installed. */
+    static String binary(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/usr/local/bin");
         for (String entry : (path + File.pathSeparator + "/usr/bin" + File.pathSeparator + "/usr/sbin").split(File.pathSeparator)) {
-            File candidate = new File(entry, "redis-server");
+            File candidate = new File(entry, program);
             if (candidate.canExecute()) {
                 return candidate.getAbsolutePath();
             }
@@ -72,9 +77,11 @@ public final class RunningRedis implements AutoCloseable {
 
     private void boot() {
         try {
-            process = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+            List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb",
-                    "--protected-mode", "no"))
+                    "--protected-mode", "no"));
+            command.addAll(extraArgs);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();
@@ -166,6 +173,43 @@ public final class RunningRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Sends one command whose reply is a bulk string and returns that string. */
+    public String bulk(String... words) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            StringBuilder request = new StringBuilder("*").append(words.length).append("\r\n");
+            for (String word : words) {
+                request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
+            }
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            String header = readLine(in);
+            if (!header.startsWith("$")) {
+                return header;
+            }
+            int length = Integer.parseInt(header.substring(1));
+            if (length < 0) {
+                return null;
+            }
+            byte[] body = new byte[length];
+            in.readFully(body);
+            return new String(body, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\r') {
+            line.write(b);
+        }
+        in.read(); // the \n
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     private String log() {

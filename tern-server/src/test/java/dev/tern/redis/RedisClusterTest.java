@@ -1,0 +1,106 @@
+package dev.tern.redis;
+
+import dev.tern.testing.RunningRedisCluster;
+import dev.tern.testing.RunningTern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two Tern nodes on a Redis Cluster of three masters: topics spread over the shards, sharded pub/sub between nodes. */
+class RedisClusterTest {
+    private static RunningRedisCluster cluster;
+    private static RunningTern a;
+    private static RunningTern b;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() {
+        cluster = RunningRedisCluster.start();
+        a = RunningTern.start("--engine", "redis", "--redis-url", cluster.seedUrls(), "--long-poll-timeout", "5s");
+        b = RunningTern.start("--engine", "redis", "--redis-url", cluster.masters().get(1).url(), "--long-poll-timeout", "5s");
+        a.createCache("sharded");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable closeable : new AutoCloseable[] {a, b, cluster}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception ignored) {
+                // keep closing the others
+            }
+        }
+    }
+
+    private int publish(RunningTern node, String topic, String text) {
+        HttpRequest request = HttpRequest.newBuilder(node.uri("/topics/sharded/" + topic)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", node.superUserKey()).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(text)).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void topicsOnEveryShardDeliverLiveAcrossNodes() {
+        for (int t = 0; t < 9; t++) {
+            String topic = "live-" + t;
+            TopicFollower follower = new TopicFollower("sharded", topic, b.superUserKey());
+            follower.next = 0;
+            CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> follower.poll(b));
+            RedisNodesTest.sleep(200);
+            assertThat(publish(a, topic, "to " + topic)).isEqualTo(204);
+            assertThat(waiting.join()).isEqualTo(200);
+            assertThat(follower.values).as(topic).containsExactly("to " + topic);
+        }
+    }
+
+    @Test
+    void concurrentPublishersOnTwoNodesGetContiguousNumbersOnEveryShard() throws Exception {
+        List<String> topics = List.of("race-a", "race-b", "race-c", "race-d", "race-e", "race-f");
+        List<CompletableFuture<Set<String>>> publishers = new ArrayList<>();
+        for (RunningTern node : List.of(a, b)) {
+            publishers.add(CompletableFuture.supplyAsync(() -> {
+                Set<String> sent = new HashSet<>();
+                for (int i = 0; i < 20; i++) {
+                    for (String topic : topics) {
+                        String value = node.port() + "-" + i;
+                        assertThat(publish(node, topic, value)).isEqualTo(204);
+                        sent.add(topic + "/" + value);
+                    }
+                }
+                return sent;
+            }));
+        }
+        Set<String> sent = new HashSet<>();
+        for (CompletableFuture<Set<String>> publisher : publishers) {
+            sent.addAll(publisher.get());
+        }
+        Set<String> received = new HashSet<>();
+        for (String topic : topics) {
+            TopicFollower follower = new TopicFollower("sharded", topic, a.superUserKey());
+            follower.pollUntil(() -> follower.values.size() >= 40, Duration.ofSeconds(20), a, b);
+            assertThat(follower.violations).as(topic).isEmpty();
+            assertThat(follower.discontinuities).as(topic).isEmpty();
+            assertThat(follower.next).as(topic).isEqualTo(41);
+            follower.values.forEach(value -> received.add(topic + "/" + value));
+        }
+        assertThat(received).isEqualTo(sent);
+    }
+}

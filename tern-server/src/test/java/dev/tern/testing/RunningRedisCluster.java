@@ -35,7 +35,11 @@ public final class RunningRedisCluster implements AutoCloseable {
     }
 
     private void create() {
-        List<String> command = new ArrayList<>(List.of(RunningRedis.binary("redis-cli"), "--cluster", "create"));
+        String cli = RunningRedis.binary("redis-cli");
+        if (cli == null) {
+            throw new AssertionError("redis-server is installed but redis-cli is not (apt-get install redis-tools)");
+        }
+        List<String> command = new ArrayList<>(List.of(cli, "--cluster", "create"));
         for (RunningRedis master : masters) {
             command.add("127.0.0.1:" + master.port());
         }

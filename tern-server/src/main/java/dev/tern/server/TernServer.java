@@ -48,8 +48,8 @@ public final class TernServer {
 
     private TernServer(TernConfig config) {
         this.config = config;
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.dataDirectory = new DataDirectory(config.dataDir());
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.engine = new InMemoryTopicEngine(vertx, new TopicSettings(
                 config.historyMessages(), config.historyBytes(), config.topicIdleTimeout()));
     }
@@ -62,7 +62,11 @@ public final class TernServer {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return server.startComponents().map(v -> server);
+        // A start that fails (port taken, unreadable data directory) releases the event loops it created.
+        return Future.<Void>succeededFuture()
+                .compose(v -> server.startComponents())
+                .map(v -> server)
+                .recover(failure -> server.vertx.close().transform(closed -> Future.failedFuture(failure)));
     }
 
     private Future<Void> startComponents() {
@@ -90,12 +94,12 @@ public final class TernServer {
             }
         };
 
-        Future<Void> listening = deployHttp(dispatch, config.port(), config.mainPortTls()).map(actual -> {
+        Future<Void> listening = deployHttp(dispatch, config.port(), config.mainPortTls(), -1).map(actual -> {
             port = actual;
             return null;
         });
         if (config.tlsPort() != null) {
-            listening = listening.compose(v -> deployHttp(dispatch, config.tlsPort(), true)).map(actual -> {
+            listening = listening.compose(v -> deployHttp(dispatch, config.tlsPort(), true, -2)).map(actual -> {
                 tlsPort = actual;
                 return null;
             });
@@ -110,18 +114,21 @@ public final class TernServer {
 
     /**
      * One listener first, to learn the port when 0 was asked for; then one per remaining event loop on that port.
-     * Completes with the port.
+     * Vert.x shares a listening socket only between servers asking for the same port, and never for port 0, so a
+     * free port is asked for as a negative number: Vert.x's "random port, shared by every server that asks for the
+     * same negative number" ({@code randomKey} keeps the main and the TLS listener apart). Completes with the port.
      */
-    private Future<Integer> deployHttp(Handler<HttpServerRequest> handler, int requestedPort, boolean tls) {
+    private Future<Integer> deployHttp(Handler<HttpServerRequest> handler, int requestedPort, boolean tls, int randomKey) {
         int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        HttpVerticle first = new HttpVerticle(httpOptions(requestedPort, tls), handler);
+        int listenPort = requestedPort == 0 ? randomKey : requestedPort;
+        HttpVerticle first = new HttpVerticle(httpOptions(listenPort, tls), handler);
         return vertx.deployVerticle(first)
                 .compose(id -> {
                     int actual = first.actualPort();
                     if (loops <= 1) {
                         return Future.succeededFuture(actual);
                     }
-                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(actual, tls), handler),
+                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(listenPort, tls), handler),
                             new DeploymentOptions().setInstances(loops - 1)).map(id2 -> actual);
                 });
     }

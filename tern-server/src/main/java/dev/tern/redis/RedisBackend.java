@@ -49,6 +49,7 @@ public final class RedisBackend {
     private final List<Supplier<Future<?>>> restorers = new ArrayList<>();
     private Supplier<Future<?>> markerRestorer;
     private boolean restoring;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RedisBackend(List<String> urls, boolean cluster, Duration timeout) {
         this.url = String.join(",", urls);
@@ -147,7 +148,7 @@ public final class RedisBackend {
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
                     close();
-                    throw new IllegalStateException("cannot reach Redis at " + url() + ": " + e.getMessage(), e);
+                    throw new IllegalStateException("cannot reach Redis at " + url() + ": " + e.getMessage());
                 }
                 LOG.warn("waiting for Redis at {}: {}", url(), e.getMessage());
                 try {
@@ -353,6 +354,9 @@ public final class RedisBackend {
 
     /** Closes every connection; waits a little for that, never on the Redis context. */
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         java.util.concurrent.CountDownLatch quiet = new java.util.concurrent.CountDownLatch(1);
         context.runOnContext(v -> {
             vertx.cancelTimer(pingTimer);

@@ -1,0 +1,58 @@
+package dev.tern.redis;
+
+import dev.tern.config.TernConfig;
+import dev.tern.testing.RunningTern;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Redis flags: defaults, validation with clear messages, and a clear failure when Redis cannot be reached. */
+class RedisSettingsTest {
+
+    @Test
+    void theInMemoryEngineIsTheDefault() {
+        TernConfig config = RunningTern.config();
+        assertThat(config.engine()).isEqualTo(TernConfig.Engine.MEMORY);
+        assertThat(config.redisUrl()).isNull();
+        assertThat(config.redisTimeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theRedisEngineTakesAUrlOrASeedList() {
+        TernConfig single = RunningTern.config("--engine", "redis", "--redis-url", "rediss://:secret@cache.internal:6380/2");
+        assertThat(single.engine()).isEqualTo(TernConfig.Engine.REDIS);
+        assertThat(single.redisUrl()).isEqualTo("rediss://:secret@cache.internal:6380/2");
+        TernConfig cluster = RunningTern.config("--engine", "REDIS", "--redis-url", "redis://a:7000, redis://b:7000",
+                "--redis-timeout", "500ms");
+        assertThat(cluster.redisTimeout()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void impossibleSettingsAreRefusedWithAMessage() {
+        assertThatThrownBy(() -> RunningTern.config("--engine", "redis"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--redis-url");
+        assertThatThrownBy(() -> RunningTern.config("--engine", "disk"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("memory or redis");
+        assertThatThrownBy(() -> RunningTern.config("--engine", "redis", "--redis-url", "localhost:6379"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis://");
+        assertThatThrownBy(() -> RunningTern.config("--engine", "redis", "--redis-url", "redis://x:1", "--redis-timeout", "0s"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--redis-timeout");
+    }
+
+    @Test
+    void aNodeWhoseRedisCannotBeReachedDoesNotStartAndSaysWhy() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        assertThatThrownBy(() -> RunningTern.start("--engine", "redis", "--redis-url",
+                "redis://:hunter2@127.0.0.1:" + closedPort, "--redis-timeout", "200ms"))
+                .hasRootCauseInstanceOf(IllegalStateException.class)
+                .rootCause().hasMessageContaining("cannot reach Redis at redis://***@127.0.0.1:" + closedPort)
+                .hasMessageNotContaining("hunter2");
+    }
+}

@@ -8,6 +8,7 @@ import dev.tern.auth.TokenVerifier;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.config.TernConfig;
 import dev.tern.http.HttpApi;
+import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
 import dev.tern.metrics.TernMetrics;
@@ -73,7 +74,7 @@ public final class TernServer {
         TopicGateway gateway = new TopicGateway(new TokenVerifier(codec, clock), authorizer, caches,
                 new PublishRateLimiter(), new SubscriptionCounter(), engine, metrics);
         Router router = HttpApi.router(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
-                config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(), readiness));
+                config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(), readiness, config.browser()));
 
         return deployHttp(router).onSuccess(v -> {
             readiness.set(true);
@@ -105,7 +106,9 @@ public final class TernServer {
                 .setPort(listenPort)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
-                .setIdleTimeout(0);
+                .setIdleTimeout(0)
+                .setMaxWebSocketFrameSize(WebSocketRoute.MAX_MESSAGE_BYTES)
+                .setMaxWebSocketMessageSize(WebSocketRoute.MAX_MESSAGE_BYTES);
     }
 
     private void ensureSuperUserKey(TokenIssuer issuer) {

@@ -1,7 +1,10 @@
 package dev.tern.http;
 
 import dev.tern.config.BrowserConfig;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 
 import java.util.Set;
@@ -17,7 +20,7 @@ public final class CorsPolicy {
     private CorsPolicy() {
     }
 
-    public static CorsHandler handler(BrowserConfig config) {
+    public static Handler<RoutingContext> handler(BrowserConfig config) {
         CorsHandler cors = CorsHandler.create()
                 .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE,
                         HttpMethod.OPTIONS))
@@ -27,9 +30,24 @@ public final class CorsPolicy {
                 .maxAgeSeconds(PREFLIGHT_MAX_AGE_SECONDS);
         if (config.allowsAnyOrigin()) {
             cors.addOrigin(BrowserConfig.ANY_ORIGIN);
-        } else {
-            cors.addOrigins(config.corsAllowedOrigins());
+            return cors;
         }
-        return cors;
+        cors.addOrigins(config.corsAllowedOrigins());
+        return ctx -> {
+            // The answer now depends on the Origin header: shared caches must not serve one origin's answer to another.
+            ctx.response().headers().add("Vary", "Origin");
+            if (isSameOrigin(ctx.request())) {
+                ctx.next(); // the console page served by Tern itself
+            } else {
+                cors.handle(ctx);
+            }
+        };
+    }
+
+    /** A browser sends Origin also to its own origin (POST, WebSocket); those requests need no permission. */
+    static boolean isSameOrigin(HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        String host = request.getHeader("Host");
+        return origin != null && host != null && origin.equalsIgnoreCase(request.scheme() + "://" + host);
     }
 }

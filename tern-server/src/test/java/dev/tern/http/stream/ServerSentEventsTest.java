@@ -3,6 +3,7 @@ package dev.tern.http.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tern.testing.RunningTern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -224,6 +226,32 @@ class ServerSentEventsTest {
         for (String part : bodyContains) {
             assertThat(body).contains(part);
         }
+    }
+
+    @Test
+    void aClosedStreamReleasesItsSubscription() throws Exception {
+        tern = RunningTern.start();
+        tern.createCache("one", "{\"max_subscription_count\":1}");
+        for (int round = 0; round < 3; round++) {
+            HttpResponse<InputStream> held = openWhenFree("/topics/one/t?" + key());
+            assertRefused(SseTestClient.open(tern, "/topics/one/t?" + key()), 429);
+            held.body().close();
+        }
+    }
+
+    /** Opens a stream once the cache's slot is free: the server learns of a client's close asynchronously. */
+    private HttpResponse<InputStream> openWhenFree(String path) {
+        AtomicReference<HttpResponse<InputStream>> opened = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            HttpResponse<InputStream> response = SseTestClient.open(tern, path);
+            if (response.statusCode() == 200) {
+                opened.set(response);
+                return true;
+            }
+            SseTestClient.bodyOf(response);
+            return false;
+        });
+        return opened.get();
     }
 
     @Test

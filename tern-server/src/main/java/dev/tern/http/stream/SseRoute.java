@@ -19,6 +19,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Locale;
+
 /**
  * {@code GET /topics/{cacheName}/{topicName}} with {@code Accept: text/event-stream}: the topic as Server-Sent Events.
  * Every check (token, names, permission, cache, limits) happens before the response starts, so a refused stream is
@@ -55,7 +57,7 @@ public final class SseRoute {
 
     static boolean wantsEventStream(HttpServerRequest request) {
         String accept = request.getHeader("Accept");
-        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(EVENT_STREAM);
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains(EVENT_STREAM);
     }
 
     /** One open event stream. Lives on the connection's event loop. */

@@ -258,16 +258,24 @@ class ServerSentEventsTest {
     void deletingTheCacheEndsTheStreamWithAnEndEvent() throws Exception {
         tern = RunningTern.start();
         tern.createCache("c");
-        try (SseTestClient stream = SseTestClient.subscribe(tern, "/topics/c/t?" + key())) {
+        try (SseTestClient stream = SseTestClient.subscribe(tern, "/topics/c/t?" + key());
+             SseTestClient json = SseTestClient.subscribe(tern, "/topics/c/t?format=json&" + key())) {
             publishText("c/t", "before");
             assertThat(stream.next().data()).isEqualTo("before");
+            assertThat(json.next().data()).contains("before");
             assertThat(tern.send("DELETE", "/caches/c", null, null).statusCode()).isEqualTo(204);
             SseParser.Event end = stream.next();
             assertThat(end.type()).isEqualTo("end");
             JsonNode body = JSON.readTree(end.data());
             assertThat(body.get("reason").asText()).isEqualTo("cache_deleted");
             assertThat(body.get("status").asInt()).isEqualTo(404);
+            assertThat(body.get("message").asText()).contains("Cache Not Found");
             assertThat(stream.awaitEnd(Duration.ofSeconds(5))).isTrue();
+
+            SseParser.Event jsonEnd = json.next();
+            assertThat(jsonEnd.type()).isEqualTo("message");
+            assertThat(JSON.readTree(jsonEnd.data()).get("end").get("reason").asText()).isEqualTo("cache_deleted");
+            assertThat(json.awaitEnd(Duration.ofSeconds(5))).isTrue();
         }
         // What an EventSource reconnecting with its last id hears: 404, so it stops.
         assertRefused(SseTestClient.open(tern, "/topics/c/t?" + key(), "Last-Event-ID", "1:1"), 404);

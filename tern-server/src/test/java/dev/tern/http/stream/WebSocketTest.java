@@ -295,6 +295,27 @@ class WebSocketTest {
     }
 
     @Test
+    void aPeerThatAnswersNoPingsIsDisconnected() throws Exception {
+        tern = RunningTern.start("--websocket-ping-interval", "200ms");
+        tern.createCache("c");
+        try (RawWebSocket silent = RawWebSocket.connect(tern, "/topics/c/t?" + key())) {
+            long started = System.nanoTime();
+            RawWebSocket.Frame frame;
+            int pings = 0;
+            do {
+                frame = silent.readFrame();
+                if (frame.opcode() == RawWebSocket.PING) {
+                    pings++;
+                }
+            } while (frame.opcode() != RawWebSocket.CLOSE);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(pings).isPositive();
+            assertThat(frame.closeCode()).isEqualTo(1001);
+            assertThat(millis).as("closed after about two unanswered intervals").isBetween(300L, 5000L);
+        }
+    }
+
+    @Test
     void pingsKeepTheSocketAliveAndIdleSocketsGetHeartbeatFrames() throws Exception {
         tern = RunningTern.start("--websocket-ping-interval", "200ms");
         tern.createCache("c");

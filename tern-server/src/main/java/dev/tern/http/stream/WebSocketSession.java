@@ -127,6 +127,9 @@ final class WebSocketSession implements ResumingSubscription.Sink {
                 if (published.succeeded()) {
                     reply(WebSocketFrames.published(published.result(), id));
                 } else {
+                    if (!(published.cause() instanceof TernException)) {
+                        LOG.error("publishing over a WebSocket to {} failed", topic, published.cause());
+                    }
                     replyError(TernException.from(published.cause()), id);
                 }
             });

@@ -81,11 +81,11 @@ class PersistenceTest {
             // Many concurrent changes, each one a rewrite of caches.json.
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<Integer>> statuses = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
+            for (int i = 0; i < 16; i++) {
                 String name = "c" + i;
                 statuses.add(pool.submit(() -> tern.send("PUT", "/caches/" + name, null, null).statusCode()));
             }
-            for (int i = 0; i < 40; i += 2) {
+            for (int i = 0; i < 16; i += 2) {
                 String name = "c" + i;
                 statuses.add(pool.submit(() -> tern.send("DELETE", "/caches/" + name, null, null).statusCode()));
             }

@@ -180,6 +180,21 @@ class PublishApiTest {
         assertThat(http.rawStatus("GET", rawPath, key, "")).isEqualTo(400);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/topics/pub/t?token=abc%ZZ", "/topics/pub/t?sequence_number=%ZZ", "/topics/pub/t?x=%",
+            "/caches?token=%E0%A4%A", "/tokens?token=%"})
+    void malformedPercentEncodingInTheQueryIs400NotA500(String rawPathAndQuery) {
+        assertThat(http.rawStatus("POST", rawPathAndQuery, null, "x")).isEqualTo(400);
+        assertThat(http.rawStatus("GET", rawPathAndQuery, null, "")).isEqualTo(400);
+    }
+
+    /** curl sends {@code ?token=<token>} exactly as pasted, without URL-encoding it. */
+    @Test
+    void rawUnencodedTokenInTheQueryIsAccepted() {
+        assertThat(http.rawStatus("POST", TernHttp.topicPath("pub", freshTopic()) + "?token=" + key, null, "x"))
+                .isEqualTo(204);
+    }
+
     @Test
     void namesLongerThan255CharactersAre400() {
         String longName = "a".repeat(256);

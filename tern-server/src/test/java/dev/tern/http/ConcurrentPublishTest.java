@@ -69,6 +69,32 @@ class ConcurrentPublishTest {
         }
     }
 
+    @Test
+    void aBacklogLargerThanOneAnswerArrivesOverSeveralPollsWithoutGapsOrDuplicates() {
+        try (RunningTern tern = RunningTern.start("--long-poll-timeout", "1s")) {
+            TernHttp http = new TernHttp(tern);
+            String key = tern.superUserKey();
+            tern.createCache("backlog");
+            for (int i = 1; i <= 150; i++) {
+                assertThat(http.publishText("backlog", "t", key, "m" + i).statusCode()).isEqualTo(204);
+            }
+            List<Long> seen = new ArrayList<>();
+            int polls = 0;
+            long next = 1;
+            while (seen.size() < 150 && polls++ < 20) {
+                List<JsonNode> items = TernHttp.items(http.longPoll("backlog", "t", key, next, 0));
+                assertThat(items).isNotEmpty();
+                for (JsonNode event : items) {
+                    long sequence = event.get("item").get("topic_sequence_number").asLong();
+                    seen.add(sequence);
+                    next = sequence + 1;
+                }
+            }
+            assertThat(seen).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 150).boxed().toList());
+            assertThat(polls).as("more than one answer was needed").isGreaterThan(1);
+        }
+    }
+
     /** Long-polls from sequence 1, resuming at last+1, until TOTAL items; fails on any discontinuity. */
     private static List<JsonNode> read(TernHttp http, String key) {
         List<JsonNode> items = new ArrayList<>();

@@ -90,7 +90,7 @@ class LimitsTest {
         tern.createCache("crowded", "{\"max_subscription_count\": 2}");
         CompletableFuture<HttpResponse<String>> first = http.longPollAsync("crowded", "a", key, 0, 0);
         CompletableFuture<HttpResponse<String>> second = http.longPollAsync("crowded", "b", key, 0, 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> subscribers() >= 2);
+        http.awaitSubscribers(2);
 
         HttpResponse<String> third = http.longPoll("crowded", "c", key, 0, 0);
 
@@ -104,7 +104,7 @@ class LimitsTest {
         assertThat(http.publishText("crowded", "a", key, "wake").statusCode()).isEqualTo(204);
         assertThat(TernHttp.items(first.get(5, TimeUnit.SECONDS))).hasSize(1);
         CompletableFuture<HttpResponse<String>> fourth = http.longPollAsync("crowded", "c", key, 0, 0);
-        Thread.sleep(300);
+        http.awaitSubscribers(2);
         assertThat(fourth).as("admitted and waiting, not refused").isNotDone();
         http.publishText("crowded", "b", key, "wake");
         http.publishText("crowded", "c", key, "wake");
@@ -116,23 +116,17 @@ class LimitsTest {
     void aClientThatHangsUpFreesItsSubscription() throws Exception {
         tern.createCache("hangup", "{\"max_subscription_count\": 1}");
         CompletableFuture<HttpResponse<String>> abandoned = http.longPollAsync("hangup", "t", key, 0, 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> subscribers() >= 1);
+        http.awaitSubscribers(1);
         assertThat(http.longPoll("hangup", "t", key, 0, 0).statusCode()).isEqualTo(429);
 
         abandoned.cancel(true);
 
         // The long-poll wait is 20 s; the place must come back long before that.
-        await().atMost(Duration.ofSeconds(5)).until(() -> subscribers() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> http.subscribers() == 0);
         CompletableFuture<HttpResponse<String>> next = http.longPollAsync("hangup", "t", key, 0, 0);
-        Thread.sleep(300);
+        http.awaitSubscribers(1);
         assertThat(next).isNotDone();
         http.publishText("hangup", "t", key, "x");
         assertThat(next.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-    }
-
-    private static double subscribers() {
-        return http.send(http.request("/metrics").GET().build()).body().lines()
-                .filter(l -> l.startsWith("tern_subscribers "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

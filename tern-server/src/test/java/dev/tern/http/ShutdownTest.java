@@ -35,7 +35,7 @@ class ShutdownTest {
         String key = tern.superUserKey();
         tern.createCache("s");
         CompletableFuture<HttpResponse<String>> waiting = http.longPollAsync("s", "t", key, 0, 0);
-        Thread.sleep(300);
+        http.awaitSubscribers(1);
         int port = tern.port();
 
         long started = System.nanoTime();
@@ -93,7 +93,9 @@ class ShutdownTest {
             CompletableFuture<HttpResponse<String>> waiting = client.sendAsync(
                     HttpRequest.newBuilder(base.resolve("/topics/sig/t?sequence_number=0"))
                             .header("Authorization", key).build(), HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(300);
+            HttpRequest metrics = HttpRequest.newBuilder(base.resolve("/metrics")).build();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client
+                    .send(metrics, HttpResponse.BodyHandlers.ofString()).body().contains("\ntern_subscribers 1.0"));
 
             process.destroy(); // SIGTERM
 

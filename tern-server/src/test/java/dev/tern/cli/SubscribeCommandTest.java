@@ -58,6 +58,29 @@ class SubscribeCommandTest {
     }
 
     @Test
+    void byDefaultPrintsOnlyNewMessages() throws Exception {
+        try (RunningTern tern = RunningTern.start("--long-poll-timeout", "500ms")) {
+            String url = "http://127.0.0.1:" + tern.port();
+            String key = tern.superUserKey();
+            tern.createCache("cli-live");
+            TernHttp http = new TernHttp(tern);
+            http.publishText("cli-live", "t", key, "old news");
+
+            CompletableFuture<Cli.Result> subscriber = CompletableFuture.supplyAsync(() -> Cli.run(
+                    "subscribe", "cli-live", "t", "--count", "2", "--url", url, "--token", key));
+            http.awaitSubscribers(1);
+            http.publishText("cli-live", "t", key, "fresh 1");
+            http.publishText("cli-live", "t", key, "fresh 2");
+
+            Cli.Result result = subscriber.get(10, TimeUnit.SECONDS);
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).doesNotContain("old news");
+            assertThat(result.out().lines().filter(l -> l.contains("fresh")).map(l -> l.substring(l.indexOf(':') + 1)))
+                    .containsExactly("2 fresh 1", "3 fresh 2");
+        }
+    }
+
+    @Test
     void subscribeToAMissingCacheFailsWith404() {
         try (RunningTern tern = RunningTern.start()) {
             Cli.Result result = Cli.run("subscribe", "absent", "t", "--url", "http://127.0.0.1:" + tern.port(),

@@ -47,6 +47,16 @@ class LimitsTest {
     }
 
     @Test
+    void theLargestAllowedLimitOf1024KbIsHonouredExactly() {
+        tern.createCache("large", "{\"max_publish_message_size_kb\": 1024}");
+        assertThat(http.publish("large", "t", key, null, new byte[1024 * 1024]).statusCode()).isEqualTo(204);
+        assertThat(http.publish("large", "t", key, null, new byte[1024 * 1024 + 1]).statusCode()).isEqualTo(413);
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> items = TernHttp.items(http.longPoll("large", "t", key, 1, 0));
+        assertThat(java.util.Base64.getDecoder().decode(items.get(0).get("item").get("value").get("binary").asText()))
+                .hasSize(1024 * 1024);
+    }
+
+    @Test
     void defaultSizeLimitIsMomentos4Kb() {
         tern.createCache("default-size");
         assertThat(http.publish("default-size", "t", key, null, new byte[4096]).statusCode()).isEqualTo(204);

@@ -62,6 +62,14 @@ class PublishApiTest {
     }
 
     @Test
+    void textSurvivesTheJsonRoundTripExactly() {
+        String topic = freshTopic();
+        String text = "line1\nline2\t\"quoted\" \\ back \u0000 nul \u00e9 \u4e2d \ud83d\ude00 </script>";
+        assertThat(http.publishText("pub", topic, key, text).statusCode()).isEqualTo(204);
+        assertThat(onlyItem(topic).get("value").get("text").asText()).isEqualTo(text);
+    }
+
+    @Test
     void anyTextContentTypeIsText() {
         String topic = freshTopic();
         assertThat(http.publish("pub", topic, key, "text/markdown", "# hi".getBytes(StandardCharsets.UTF_8))

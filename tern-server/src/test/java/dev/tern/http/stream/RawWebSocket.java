@@ -13,7 +13,7 @@ import java.util.Base64;
  * A WebSocket client on a bare socket (RFC 6455), for what library clients do not allow: never answering pings.
  * It performs the handshake and reads the server's frames; it sends nothing else.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
     static final int CLOSE = 0x8;
     static final int PING = 0x9;
 
@@ -31,13 +31,18 @@ final class RawWebSocket implements AutoCloseable {
         this.in = new DataInputStream(socket.getInputStream());
     }
 
-    static RawWebSocket connect(RunningTern tern, String pathAndQuery) throws IOException {
+    public static RawWebSocket connect(RunningTern tern, String pathAndQuery) throws IOException {
+        return connect(tern, pathAndQuery, "");
+    }
+
+    /** Connects with extra header lines (each ending in CR LF), e.g. {@code "Origin: https://a.example\r\n"}. */
+    public static RawWebSocket connect(RunningTern tern, String pathAndQuery, String extraHeaders) throws IOException {
         Socket socket = new Socket("127.0.0.1", tern.port());
         socket.setSoTimeout(10_000);
         String key = Base64.getEncoder().encodeToString("tern-raw-socket!".getBytes(StandardCharsets.US_ASCII));
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         RawWebSocket raw = new RawWebSocket(socket);
         StringBuilder head = new StringBuilder();

@@ -1,0 +1,171 @@
+'use strict';
+// Momento's gRPC protocol as the SDKs depend on it, checked with a raw gRPC client (grpc-js and Momento's
+// generated stubs): stream start, limit trailers, unimplemented methods, keepalive pings, shutdown.
+const {test, before, after} = require('node:test');
+const assert = require('node:assert/strict');
+const grpc = require('@grpc/grpc-js');
+const {cache_client: {pubsub}} = require('@gomomento/generated-types/dist/cachepubsub');
+const {control_client: control} = require('@gomomento/generated-types/dist/controlclient');
+const {MomentoErrorCode, TopicSubscribe} = require('@gomomento/sdk');
+const {startTern, uniqueName, sleep} = require('./support/tern');
+
+let tern;
+
+before(async () => {
+  tern = await startTern(['--grpc-heartbeat-interval', '1s']);
+});
+
+after(async () => {
+  await tern?.stop();
+});
+
+function metadata(key = tern.superUserKey) {
+  const m = new grpc.Metadata();
+  m.set('authorization', key);
+  return m;
+}
+
+async function createCache(server, name, limits) {
+  const response = await fetch(`http://${server.endpoint}/caches/${name}`, {
+    method: 'PUT',
+    headers: {Authorization: server.superUserKey, 'Content-Type': 'application/json'},
+    body: limits ? JSON.stringify(limits) : undefined,
+  });
+  assert.equal(response.status, 201, await response.text());
+}
+
+/** Opens a raw Subscribe stream; resolves with the stream and its first message, or rejects with its error. */
+function subscribe(client, cache, topic, extra = {}) {
+  const call = client.Subscribe(new pubsub._SubscriptionRequest({cache_name: cache, topic, ...extra}), metadata());
+  return new Promise((resolve, reject) => {
+    call.once('data', first => resolve({call, first}));
+    call.once('error', reject);
+  });
+}
+
+function endOf(call) {
+  return new Promise(resolve => call.on('error', resolve));
+}
+
+test('every stream starts with a heartbeat, and idle streams get more', async () => {
+  const cache = uniqueName('wire');
+  await createCache(tern, cache);
+  const client = new pubsub.PubsubClient(tern.endpoint, grpc.credentials.createInsecure());
+  try {
+    const {call, first} = await subscribe(client, cache, 'idle');
+    assert.ok(first.has_heartbeat, `first message was ${JSON.stringify(first.toObject())}`);
+    let heartbeats = 0;
+    call.on('data', item => heartbeats += item.has_heartbeat ? 1 : 0);
+    call.on('error', () => {});
+    await sleep(2_500);
+    assert.ok(heartbeats >= 2, `heartbeats after the first: ${heartbeats}`);
+    call.cancel();
+  } finally {
+    client.close();
+  }
+});
+
+test('a subscription over the cache limit is RESOURCE_EXHAUSTED with the err trailer', async () => {
+  const cache = uniqueName('wire');
+  await createCache(tern, cache, {max_subscription_count: 1});
+  const client = new pubsub.PubsubClient(tern.endpoint, grpc.credentials.createInsecure());
+  try {
+    const {call} = await subscribe(client, cache, 'a');
+    call.on('error', () => {});
+    const refused = await subscribe(client, cache, 'b').then(() => null, e => e);
+    assert.ok(refused, 'the second subscription must be refused');
+    assert.equal(refused.code, grpc.status.RESOURCE_EXHAUSTED);
+    assert.deepEqual(refused.metadata.get('err'), ['topic_subscriptions_limit_exceeded']);
+
+    const sdk = await tern.topicClient().subscribe(cache, 'c', {onItem: () => {}});
+    assert.ok(sdk instanceof TopicSubscribe.Error);
+    assert.equal(sdk.errorCode(), MomentoErrorCode.LIMIT_EXCEEDED_ERROR);
+    call.cancel();
+  } finally {
+    client.close();
+  }
+});
+
+test('publishing over the rate limit is RESOURCE_EXHAUSTED with the err trailer', async () => {
+  const cache = uniqueName('wire');
+  await createCache(tern, cache, {max_publish_rate: 1});
+  const client = new pubsub.PubsubClient(tern.endpoint, grpc.credentials.createInsecure());
+  try {
+    const publish = () => new Promise(resolve => client.Publish(new pubsub._PublishRequest({
+      cache_name: cache, topic: 't', value: new pubsub._TopicValue({text: 'x'}),
+    }), metadata(), err => resolve(err)));
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      results.push(await publish());
+    }
+    const refused = results.filter(Boolean);
+    assert.ok(refused.length >= 1, 'at least one of five publishes within a second is refused');
+    assert.equal(refused[0].code, grpc.status.RESOURCE_EXHAUSTED);
+    assert.deepEqual(refused[0].metadata.get('err'), ['operations_rate_limit_exceeded']);
+  } finally {
+    client.close();
+  }
+});
+
+test('methods Tern does not serve answer UNIMPLEMENTED with a clear message', async () => {
+  const client = new control.ScsControlClient(tern.endpoint, grpc.credentials.createInsecure());
+  try {
+    const error = await new Promise(resolve => client.FlushCache(
+      new control._FlushCacheRequest({cache_name: 'x'}), metadata(), err => resolve(err)));
+    assert.equal(error.code, grpc.status.UNIMPLEMENTED);
+    assert.match(error.details, /Tern does not implement .*FlushCache/);
+  } finally {
+    client.close();
+  }
+});
+
+test('keepalive pings every two seconds without active calls do not close the connection', async () => {
+  const client = new control.ScsControlClient(tern.endpoint, grpc.credentials.createInsecure(), {
+    'grpc.keepalive_time_ms': 2_000,
+    'grpc.keepalive_timeout_ms': 1_000,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
+  const list = () => new Promise((resolve, reject) => client.ListCaches(
+    new control._ListCachesRequest(), metadata(), (err, resp) => (err ? reject(err) : resolve(resp))));
+  try {
+    await list();
+    const channel = client.getChannel();
+    const states = [];
+    let watching = true;
+    const watch = () => channel.watchConnectivityState(channel.getConnectivityState(false), Infinity, () => {
+      if (watching) {
+        states.push(channel.getConnectivityState(false));
+        watch();
+      }
+    });
+    watch();
+    await sleep(7_000);
+    watching = false;
+    assert.deepEqual(states, [], 'the connection stayed READY through the pings');
+    assert.equal(channel.getConnectivityState(false), grpc.connectivityState.READY);
+    await list();
+  } finally {
+    client.close();
+  }
+});
+
+test('shutting the server down ends live streams with UNAVAILABLE, so SDKs reconnect', async () => {
+  const doomed = await startTern();
+  const cache = uniqueName('wire');
+  await createCache(doomed, cache);
+  const client = new pubsub.PubsubClient(doomed.endpoint, grpc.credentials.createInsecure());
+  try {
+    const call = client.Subscribe(new pubsub._SubscriptionRequest({cache_name: cache, topic: 't'}), (() => {
+      const m = new grpc.Metadata();
+      m.set('authorization', doomed.superUserKey);
+      return m;
+    })());
+    await new Promise(resolve => call.once('data', resolve));
+    const ended = endOf(call);
+    await doomed.stop();
+    const error = await ended;
+    assert.equal(error.code, grpc.status.UNAVAILABLE, `stream ended with ${error.code}: ${error.details}`);
+  } finally {
+    client.close();
+  }
+});

@@ -1,7 +1,6 @@
 package dev.tern.grpc;
 
 import dev.tern.testing.RunningTern;
-import dev.tern.tls.SelfSignedCertificate;
 import momento.sdk.AuthClient;
 import momento.sdk.CacheClient;
 import momento.sdk.ISubscriptionCallbacks;
@@ -28,18 +27,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -67,11 +59,8 @@ class MomentoJavaSdkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("tern-sdk-tls");
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        SelfSignedCertificate.create(List.of("localhost", HOST), Duration.ofDays(1)).write(cert, key);
-        trustOnly(cert, dir.resolve("truststore.p12"));
+        Path cert = TrustedDevCertificate.certificate();
+        Path key = TrustedDevCertificate.key();
 
         tlsOn443 = canBind(SDK_TLS_PORT);
         if (tlsOn443) {
@@ -278,20 +267,6 @@ class MomentoJavaSdkTest {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Makes this JVM's default TLS trust (which the SDK's gRPC channels use) the given certificate. */
-    private static void trustOnly(Path certificate, Path trustStore) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("tern", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certificate))));
-        try (OutputStream out = Files.newOutputStream(trustStore)) {
-            store.store(out, "changeit".toCharArray());
-        }
-        System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
     }
 
     /** Collects a subscription's callbacks. */

@@ -65,6 +65,44 @@ test('every stream starts with a heartbeat, and idle streams get more', async ()
   }
 });
 
+test('resume positions: last+1 (Java, JS), last (Go, Rust), and an unknown page', async () => {
+  const cache = uniqueName('wire');
+  await createCache(tern, cache);
+  const client = new pubsub.PubsubClient(tern.endpoint, grpc.credentials.createInsecure());
+  const publish = text => new Promise((resolve, reject) => client.Publish(new pubsub._PublishRequest({
+    cache_name: cache, topic: 't', value: new pubsub._TopicValue({text}),
+  }), metadata(), err => (err ? reject(err) : resolve())));
+  /** The first `count` non-heartbeat messages of a stream resumed at (sequence, page). */
+  const resumed = async (sequence, page, count) => {
+    const {call} = await subscribe(client, cache, 't', {resume_at_topic_sequence_number: sequence, sequence_page: page});
+    const got = [];
+    await new Promise(resolve => call.on('data', m => {
+      if (!m.has_heartbeat) {
+        got.push(m.has_item ? ['item', m.item.topic_sequence_number, m.item.sequence_page]
+          : ['discontinuity', m.discontinuity.last_topic_sequence, m.discontinuity.new_topic_sequence, m.discontinuity.new_sequence_page]);
+      }
+      if (got.length === count) {
+        resolve();
+      }
+    }));
+    call.on('error', () => {});
+    call.cancel();
+    return got;
+  };
+  try {
+    for (const text of ['one', 'two', 'three']) {
+      await publish(text);
+    }
+    const [[, , page]] = await resumed(1, 0, 1);
+    assert.deepEqual(await resumed(3, page, 1), [['item', 3, page]], 'last+1 after 2 continues at 3');
+    assert.deepEqual(await resumed(2, page, 2), [['item', 2, page], ['item', 3, page]], 'last = 2 repeats 2 rather than lose it');
+    assert.deepEqual(await resumed(2, page - 1, 2), [['discontinuity', 1, 1, page], ['item', 1, page]],
+      'an unknown page yields a discontinuity carrying the current page');
+  } finally {
+    client.close();
+  }
+});
+
 test('a subscription over the cache limit is RESOURCE_EXHAUSTED with the err trailer', async () => {
   const cache = uniqueName('wire');
   await createCache(tern, cache, {max_subscription_count: 1});

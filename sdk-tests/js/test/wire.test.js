@@ -8,6 +8,7 @@ const {cache_client: {pubsub}} = require('@gomomento/generated-types/dist/cachep
 const {control_client: control} = require('@gomomento/generated-types/dist/controlclient');
 const {MomentoErrorCode, TopicSubscribe} = require('@gomomento/sdk');
 const {startTern, uniqueName, sleep} = require('./support/tern');
+const {startProxy} = require('./support/proxy');
 
 let tern;
 
@@ -100,6 +101,38 @@ test('resume positions: last+1 (Java, JS), last (Go, Rust), and an unknown page'
       'an unknown page yields a discontinuity carrying the current page');
   } finally {
     client.close();
+  }
+});
+
+test('a cancelled stream or a dropped connection releases its subscription at once', async () => {
+  const cache = uniqueName('wire');
+  await createCache(tern, cache, {max_subscription_count: 1});
+  const proxy = await startProxy(tern.port);
+  const subscribers = async () => {
+    const text = await (await fetch(`http://${tern.endpoint}/metrics`)).text();
+    return Number(/^tern_subscribers\s+(\S+)/m.exec(text)[1]);
+  };
+  const before = await subscribers();
+  try {
+    for (const ending of ['cancel', 'drop', 'cancel', 'drop']) {
+      proxy.accept();
+      const client = new pubsub.PubsubClient(proxy.endpoint, grpc.credentials.createInsecure());
+      const {call} = await subscribe(client, cache, 'a'); // the limit of one refuses it if the last one lingers
+      call.on('error', () => {});
+      assert.equal(await subscribers(), before + 1);
+      if (ending === 'cancel') {
+        call.cancel();
+      } else {
+        proxy.cut();
+      }
+      for (let i = 0; i < 50 && await subscribers() !== before; i++) {
+        await sleep(100);
+      }
+      assert.equal(await subscribers(), before, `after ${ending}`);
+      client.close();
+    }
+  } finally {
+    await proxy.close();
   }
 });
 

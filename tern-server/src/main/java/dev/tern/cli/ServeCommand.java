@@ -1,6 +1,7 @@
 package dev.tern.cli;
 
 import dev.tern.cache.TopicLimits;
+import dev.tern.config.BrowserConfig;
 import dev.tern.config.TernConfig;
 import dev.tern.error.TernException;
 import dev.tern.server.TernServer;
@@ -66,12 +67,28 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Log one line per HTTP request (default: ${DEFAULT-VALUE}).")
     boolean accessLog;
 
+    @Option(names = "--cors-allowed-origins", paramLabel = "ORIGINS", defaultValue = "*",
+            description = "Comma-separated origins that browsers may call Tern from, or * for any, without credentials (default: ${DEFAULT-VALUE}).")
+    String corsAllowedOrigins;
+
+    @Option(names = "--sse-heartbeat-interval", defaultValue = "15s", converter = DurationConverter.class,
+            description = "Comment line sent on an idle Server-Sent Events stream this often (default: ${DEFAULT-VALUE}).")
+    Duration sseHeartbeatInterval;
+
+    @Option(names = "--sse-retry", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Reconnection delay suggested to EventSource clients (default: ${DEFAULT-VALUE}).")
+    Duration sseRetry;
+
+    @Option(names = "--websocket-ping-interval", defaultValue = "20s", converter = DurationConverter.class,
+            description = "WebSocket ping (and idle heartbeat frame) interval; no pong for two intervals disconnects (default: ${DEFAULT-VALUE}).")
+    Duration webSocketPingInterval;
+
     @Option(names = "--tls-cert", paramLabel = "PEM",
             description = "TLS certificate chain (PEM); with --tls-key the main port speaks TLS (HTTP/2 via ALPN), "
                     + "or, with --tls-port, an extra listener does. `tern cert` makes a development certificate.")
     Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PEM, PKCS#8 or PKCS#1).")
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PEM: PKCS#8, or PKCS#1 for RSA).")
     Path tlsKey;
 
     @Option(names = "--tls-port", paramLabel = "PORT",
@@ -141,8 +158,10 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--redis-timeout must be positive");
         }
         String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? "localhost:" + port : publicEndpoint;
+        BrowserConfig browser = new BrowserConfig(BrowserConfig.parseOrigins(corsAllowedOrigins),
+                sseHeartbeatInterval, sseRetry, webSocketPingInterval);
         return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,
-                longPollTimeout, limits, accessLog, tlsCert, tlsKey, tlsPort, grpcHeartbeatInterval,
+                longPollTimeout, limits, accessLog, tlsCert, tlsKey, tlsPort, grpcHeartbeatInterval, browser,
                 engineKind, url, redisTimeout);
     }
 

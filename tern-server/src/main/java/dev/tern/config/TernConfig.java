@@ -24,6 +24,7 @@ import java.time.Duration;
  * @param tlsKey             PEM private key of {@code tlsCert}
  * @param tlsPort            port of an extra TLS listener beside the plaintext main port (0 picks one); null for none
  * @param grpcHeartbeatInterval how often an idle gRPC subscription receives a heartbeat
+ * @param browser            CORS and the browser transports (Server-Sent Events, WebSocket)
  * @param engine             where topics live: {@code memory} (this process) or {@code redis} (shared by nodes)
  * @param redisUrl           the Redis to use with the redis engine ({@code redis://[:password@]host:port[/db]},
  *                           {@code rediss://} for TLS); null with the memory engine
@@ -44,6 +45,7 @@ public record TernConfig(
         Path tlsKey,
         Integer tlsPort,
         Duration grpcHeartbeatInterval,
+        BrowserConfig browser,
         Engine engine,
         String redisUrl,
         Duration redisTimeout) {

@@ -9,6 +9,7 @@ import dev.tern.cache.CacheRegistry;
 import dev.tern.config.TernConfig;
 import dev.tern.grpc.MomentoGrpc;
 import dev.tern.http.HttpApi;
+import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
 import dev.tern.metrics.TernMetrics;
@@ -109,7 +110,7 @@ public final class TernServer {
                 redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics);
         Router router = HttpApi.router(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
-                () -> readiness.getAsBoolean() && engine.isAvailable()));
+                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
                 metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval()));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes.
@@ -175,7 +176,9 @@ public final class TernServer {
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setHttp2ClearTextEnabled(true)
-                .setIdleTimeout(0);
+                .setIdleTimeout(0)
+                .setMaxWebSocketFrameSize(WebSocketRoute.MAX_MESSAGE_BYTES)
+                .setMaxWebSocketMessageSize(WebSocketRoute.MAX_MESSAGE_BYTES);
         if (tls) {
             options.setSsl(true)
                     .setUseAlpn(true)

@@ -137,21 +137,21 @@ public final class InMemoryTopicEngine implements TopicEngine {
 
         /** Returns the appended item, or null when this topic was removed and the caller must look again. */
         TopicItem append(TopicValue value, String publisherId) {
-            TopicItem item;
-            SubscriberGroup[] targets;
             synchronized (this) {
                 if (removed) {
                     return null;
                 }
-                item = new TopicItem(page, ++lastSequence, value, publisherId);
+                TopicItem item = new TopicItem(page, ++lastSequence, value, publisherId);
                 history.append(item);
                 lastActivityNanos = System.nanoTime();
-                targets = groups;
+                // Queued while the lock is held, so every event loop receives the items in sequence order; a
+                // subscriber skips anything below the last sequence it saw, so a late, out-of-order item would be lost.
+                // Queuing is one non-blocking task per event loop with subscribers.
+                for (SubscriberGroup group : groups) {
+                    group.dispatch(item);
+                }
+                return item;
             }
-            for (SubscriberGroup group : targets) {
-                group.dispatch(item);
-            }
-            return item;
         }
 
         MemorySubscription subscribe(StartPosition from, SubscriptionListener listener, Context context) {

@@ -141,7 +141,31 @@ public final class RedisTopicEngine implements TopicEngine {
         NodeTopic topic = topics.computeIfAbsent(subscription.key, NodeTopic::new);
         topicCount = topics.size();
         topic.add(subscription);
-        listenThenLoad(topic, subscription);
+        if (subscription.from.isLiveOnly()) {
+            pinLiveStart(topic, subscription);
+        } else {
+            listenThenLoad(topic, subscription);
+        }
+    }
+
+    /**
+     * "Live only" means: every message published after the subscribe call. The node cannot listen on the channel
+     * before that call returns, so the position at the time of the call is pinned instead (the node's cursor, or a
+     * read sent at once) and the subscription then resumes from there like any other.
+     */
+    private void pinLiveStart(NodeTopic topic, RedisSubscription subscription) {
+        if (topic.cursorPage != 0) {
+            subscription.from = new StartPosition(topic.cursorSequence + 1, topic.cursorPage);
+            listenThenLoad(topic, subscription);
+            return;
+        }
+        read(subscription.key, 0, 0).onComplete(ar -> {
+            if (ar.succeeded()) {
+                subscription.from = new StartPosition(ar.result().lastSequence + 1, ar.result().page);
+            }
+            // When Redis cannot be read, the subscription starts wherever the topic is once it can.
+            listenThenLoad(topic, subscription);
+        });
     }
 
     /** The start position is read only once the node listens on the topic, so no later message can slip by. */
@@ -434,7 +458,8 @@ public final class RedisTopicEngine implements TopicEngine {
      */
     private final class RedisSubscription implements Subscription {
         final TopicKey key;
-        final StartPosition from;
+        /** Where it starts; a live-only start is pinned to a position on the Redis context before it is read. */
+        volatile StartPosition from;
         final SubscriptionListener listener;
         final Context context;
         volatile boolean active = true;

@@ -49,6 +49,8 @@ import java.util.function.Predicate;
 public final class RedisTopicEngine implements TopicEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RedisTopicEngine.class);
     private static final long RETRY_MILLIS = 250;
+    /** How far before a live-only subscribe call its start may reach (see {@link #pinLiveStart}). */
+    static final long LIVE_GRACE_MILLIS = 1_000;
 
     private final RedisBackend redis;
     private final TopicSettings settings;
@@ -150,21 +152,22 @@ public final class RedisTopicEngine implements TopicEngine {
 
     /**
      * "Live only" means: every message published after the subscribe call. The node cannot listen on the channel
-     * before that call returns, so the position at the time of the call is pinned instead (the node's cursor, or a
-     * read sent at once) and the subscription then resumes from there like any other.
+     * before that call returns, so the start is pinned by time instead: the first message Redis stored at or after
+     * the call (less {@link #LIVE_GRACE_MILLIS} for scheduling delays and clock skew between node and Redis); the
+     * subscription then resumes from there like any other. A live-only subscriber may so also receive messages
+     * published up to that grace before it subscribed, but none published after.
      */
     private void pinLiveStart(NodeTopic topic, RedisSubscription subscription) {
-        if (topic.cursorPage != 0) {
-            subscription.from = new StartPosition(topic.cursorSequence + 1, topic.cursorPage);
-            listenThenLoad(topic, subscription);
+        if (!subscription.active || topic.removed) {
             return;
         }
-        read(subscription.key, 0, 0).onComplete(ar -> {
+        read(subscription.key, 0, 0, subscription.subscribedAtMillis - LIVE_GRACE_MILLIS).onComplete(ar -> {
             if (ar.succeeded()) {
-                subscription.from = new StartPosition(ar.result().lastSequence + 1, ar.result().page);
+                subscription.from = new StartPosition(ar.result().pin, ar.result().page);
+                listenThenLoad(topic, subscription);
+            } else {
+                redis.vertx().setTimer(RETRY_MILLIS, id -> pinLiveStart(topic, subscription));
             }
-            // When Redis cannot be read, the subscription starts wherever the topic is once it can.
-            listenThenLoad(topic, subscription);
         });
     }
 
@@ -185,7 +188,7 @@ public final class RedisTopicEngine implements TopicEngine {
             return;
         }
         StartPosition from = subscription.from;
-        read(subscription.key, from.isLiveOnly() ? 0 : from.sequenceNumber(), from.sequencePage())
+        read(subscription.key, from.isLiveOnly() ? 0 : from.sequenceNumber(), from.sequencePage(), 0)
                 .onSuccess(state -> {
                     topic.learnCursor(state.page, state.lastSequence);
                     ResumePlan plan = ResumePlan.of(state.page, state.firstRetained(), state.lastSequence, from);
@@ -200,12 +203,13 @@ public final class RedisTopicEngine implements TopicEngine {
                 .onFailure(failure -> redis.vertx().setTimer(RETRY_MILLIS, id -> loadStart(topic, subscription)));
     }
 
-    private Future<TopicState> read(TopicKey key, long fromSequence, long knownPage) {
+    private Future<TopicState> read(TopicKey key, long fromSequence, long knownPage, long pinSinceMillis) {
         return redis.eval(LuaScript.READ, List.of(RedisKeys.meta(key), RedisKeys.stream(key)),
-                        List.of(fromSequence, settings.historyMessages(), ttlMillis, knownPage))
+                        List.of(fromSequence, settings.historyMessages(), ttlMillis, knownPage, pinSinceMillis))
                 .map(reply -> {
                     long page = reply.get(0).toLong();
-                    return new TopicState(page, reply.get(1).toLong(), TopicRecords.fromStream(page, reply.get(2)));
+                    return new TopicState(page, reply.get(1).toLong(), TopicRecords.fromStream(page, reply.get(2)),
+                            reply.get(3).toLong());
                 });
     }
 
@@ -230,8 +234,8 @@ public final class RedisTopicEngine implements TopicEngine {
         }
     }
 
-    /** A topic's place and history as read from Redis. */
-    private record TopicState(long page, long lastSequence, List<TopicItem> items) {
+    /** A topic's place and history as read from Redis; {@code pin}: where a live-only subscriber starts, if asked. */
+    private record TopicState(long page, long lastSequence, List<TopicItem> items, long pin) {
         long firstRetained() {
             return items.isEmpty() ? lastSequence + 1 : items.get(0).sequenceNumber();
         }
@@ -344,7 +348,7 @@ public final class RedisTopicEngine implements TopicEngine {
                 return;
             }
             filling = true;
-            read(key, cursorSequence + 1, cursorPage).onComplete(ar -> {
+            read(key, cursorSequence + 1, cursorPage, 0).onComplete(ar -> {
                 if (removed) {
                     return;
                 }
@@ -462,6 +466,8 @@ public final class RedisTopicEngine implements TopicEngine {
         volatile StartPosition from;
         final SubscriptionListener listener;
         final Context context;
+        /** When the subscribe call was made (epoch ms): a live-only subscriber gets what was published from then. */
+        final long subscribedAtMillis = System.currentTimeMillis();
         volatile boolean active = true;
         volatile NodeTopic topic;
         volatile Group group;

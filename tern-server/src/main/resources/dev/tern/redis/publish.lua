@@ -13,7 +13,10 @@ if not page then
   redis.call('HSET', KEYS[1], 'page', page, 'seq', 0)
 end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], seq .. '-0', 'k', ARGV[3], 'p', ARGV[5], 'v', ARGV[4])
+-- 'ms': when Redis stored it (epoch ms), so that a live-only subscriber can be placed by time (see read.lua).
+local clock = redis.call('TIME')
+local ms = clock[1] .. string.format('%03d', math.floor(tonumber(clock[2]) / 1000))
+redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], seq .. '-0', 'k', ARGV[3], 'p', ARGV[5], 'v', ARGV[4], 'ms', ms)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 redis.call(ARGV[7], ARGV[6],

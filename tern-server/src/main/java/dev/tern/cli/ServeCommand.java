@@ -88,7 +88,7 @@ public final class ServeCommand implements Callable<Integer> {
                     + "or, with --tls-port, an extra listener does. `tern cert` makes a development certificate.")
     Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PEM, PKCS#8 or PKCS#1).")
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PEM: PKCS#8, or PKCS#1 for RSA).")
     Path tlsKey;
 
     @Option(names = "--tls-port", paramLabel = "PORT",

@@ -45,6 +45,9 @@ public final class MomentoGrpc {
     public static MomentoGrpc create(Dependencies deps) {
         GrpcServer server = GrpcServer.server(deps.vertx(), new GrpcServerOptions()
                 .removeEnabledProtocol(GrpcProtocol.TRANSCODING)
+                // SDKs put a deadline on the first Subscribe call; it bounds waiting for the first message, and a
+                // stream must outlive it.
+                .setScheduleDeadlineAutomatically(false)
                 .setMaxMessageSize(TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L + 4096));
         GrpcErrors errors = new GrpcErrors(deps.metrics());
         new PubsubService(deps.vertx(), deps.gateway(), errors, deps.heartbeatInterval()).register(server);

@@ -22,6 +22,7 @@ import grpc.cache_client.pubsub._TopicItem;
 import grpc.cache_client.pubsub._TopicValue;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.WireFormat;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
@@ -40,24 +41,28 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     private final GrpcErrors errors;
     private final TopicKey topic;
     private final GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response;
+    /** Binary protobuf on the wire (not gRPC's JSON format), so pre-encoded items can be written as they are. */
+    private final boolean protobuf;
     private ResumingSubscription subscription;
     private long heartbeatTimer = -1;
     private boolean wroteSinceHeartbeat;
     private boolean ended;
 
     private SubscribeCall(Vertx vertx, GrpcErrors errors, TopicKey topic,
-                          GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response) {
+                          GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response, boolean protobuf) {
         this.vertx = vertx;
         this.errors = errors;
         this.topic = topic;
         this.response = response;
+        this.protobuf = protobuf;
     }
 
     /** Subscribes (throwing the gateway's error before anything was sent) and starts streaming. */
     static void start(Vertx vertx, TopicGateway gateway, GrpcErrors errors, Duration heartbeatInterval,
                       GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request, Principal principal,
                       TopicKey topic, StartPosition from) {
-        SubscribeCall call = new SubscribeCall(vertx, errors, topic, request.response());
+        SubscribeCall call = new SubscribeCall(vertx, errors, topic, request.response(),
+                request.format() == WireFormat.PROTOBUF);
         call.subscription = ResumingSubscription.open(gateway, principal, topic, from, call);
         // Written now, before the engine's replay task runs on this context, so it is always the first message.
         call.response.write(HEARTBEAT);
@@ -73,7 +78,11 @@ final class SubscribeCall implements ResumingSubscription.Sink {
             return;
         }
         wroteSinceHeartbeat = true;
-        response.write(encode(event));
+        if (protobuf && event instanceof TopicItem item) {
+            response.writeMessage(EncodedItems.protobuf(item));
+        } else {
+            response.write(encode(event));
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.tern.auth.Principal;
 import dev.tern.error.TernException;
+import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.ResumingSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.Discontinuity;
@@ -39,6 +40,7 @@ final class SubscribeCall implements ResumingSubscription.Sink {
 
     private final Vertx vertx;
     private final GrpcErrors errors;
+    private final TernMetrics metrics;
     private final TopicKey topic;
     private final GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response;
     /** Binary protobuf on the wire (not gRPC's JSON format), so pre-encoded items can be written as they are. */
@@ -48,20 +50,21 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     private boolean wroteSinceHeartbeat;
     private boolean ended;
 
-    private SubscribeCall(Vertx vertx, GrpcErrors errors, TopicKey topic,
+    private SubscribeCall(Vertx vertx, GrpcErrors errors, TernMetrics metrics, TopicKey topic,
                           GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response, boolean protobuf) {
         this.vertx = vertx;
         this.errors = errors;
+        this.metrics = metrics;
         this.topic = topic;
         this.response = response;
         this.protobuf = protobuf;
     }
 
     /** Subscribes (throwing the gateway's error before anything was sent) and starts streaming. */
-    static void start(Vertx vertx, TopicGateway gateway, GrpcErrors errors, Duration heartbeatInterval,
+    static void start(Vertx vertx, TopicGateway gateway, GrpcErrors errors, TernMetrics metrics, Duration heartbeatInterval,
                       GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request, Principal principal,
                       TopicKey topic, StartPosition from) {
-        SubscribeCall call = new SubscribeCall(vertx, errors, topic, request.response(),
+        SubscribeCall call = new SubscribeCall(vertx, errors, metrics, topic, request.response(),
                 request.format() == WireFormat.PROTOBUF);
         call.subscription = ResumingSubscription.open(gateway, principal, topic, from, call);
         // Written now, before the engine's replay task runs on this context, so it is always the first message.
@@ -92,6 +95,7 @@ final class SubscribeCall implements ResumingSubscription.Sink {
 
     @Override
     public void onDrain(Runnable drained) {
+        metrics.recordSubscriberLag();
         response.drainHandler(v -> {
             response.drainHandler(null);
             drained.run();

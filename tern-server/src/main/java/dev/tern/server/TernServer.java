@@ -85,7 +85,7 @@ public final class TernServer {
         Router router = HttpApi.router(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(), readiness, config.browser()));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
-                metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval()));
+                metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser()));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes.
         Handler<HttpServerRequest> dispatch = request -> {
             if (MomentoGrpc.accepts(request)) {

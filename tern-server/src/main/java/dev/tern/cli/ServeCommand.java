@@ -125,7 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (grpcHeartbeatInterval.isZero() || grpcHeartbeatInterval.isNegative()) {
             throw new IllegalArgumentException("--grpc-heartbeat-interval must be positive");
         }
-        String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? "localhost:" + port : publicEndpoint;
+        String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? null : publicEndpoint;
         BrowserConfig browser = new BrowserConfig(BrowserConfig.parseOrigins(corsAllowedOrigins),
                 sseHeartbeatInterval, sseRetry, webSocketPingInterval);
         return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,

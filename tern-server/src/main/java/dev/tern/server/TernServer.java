@@ -75,8 +75,9 @@ public final class TernServer {
         SigningKey signingKey = SigningKey.loadOrCreate(dataDirectory);
         TokenCodec codec = new TokenCodec(signingKey);
         Authorizer authorizer = new Authorizer();
-        TokenIssuer issuer = new TokenIssuer(codec, authorizer, clock, config.publicEndpoint());
-        ensureSuperUserKey(issuer);
+        // Without --public-endpoint, tokens name the port actually bound (which differs from --port 0).
+        TokenIssuer issuer = new TokenIssuer(codec, authorizer, clock,
+                () -> config.publicEndpoint() != null ? config.publicEndpoint() : "localhost:" + port);
 
         CacheRegistry caches = new CacheRegistry(dataDirectory);
         TernMetrics metrics = new TernMetrics(engine.stats());
@@ -106,6 +107,7 @@ public final class TernServer {
             });
         }
         return listening.onSuccess(v -> {
+            ensureSuperUserKey(issuer);
             readiness.set(true);
             LOG.info("Tern listening on {}:{}{} with data directory {}", config.host(), port,
                     config.mainPortTls() ? " (TLS)" : tlsPort >= 0 ? " and TLS on port " + tlsPort : "",

@@ -40,7 +40,6 @@ final class SubscribeCall implements ResumingSubscription.Sink {
 
     private final Vertx vertx;
     private final GrpcErrors errors;
-    private final TernMetrics metrics;
     private final TopicKey topic;
     private final GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response;
     /** Binary protobuf on the wire (not gRPC's JSON format), so pre-encoded items can be written as they are. */
@@ -50,11 +49,10 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     private boolean wroteSinceHeartbeat;
     private boolean ended;
 
-    private SubscribeCall(Vertx vertx, GrpcErrors errors, TernMetrics metrics, TopicKey topic,
+    private SubscribeCall(Vertx vertx, GrpcErrors errors, TopicKey topic,
                           GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response, boolean protobuf) {
         this.vertx = vertx;
         this.errors = errors;
-        this.metrics = metrics;
         this.topic = topic;
         this.response = response;
         this.protobuf = protobuf;
@@ -64,9 +62,9 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     static void start(Vertx vertx, TopicGateway gateway, GrpcErrors errors, TernMetrics metrics, Duration heartbeatInterval,
                       GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request, Principal principal,
                       TopicKey topic, StartPosition from) {
-        SubscribeCall call = new SubscribeCall(vertx, errors, metrics, topic, request.response(),
+        SubscribeCall call = new SubscribeCall(vertx, errors, topic, request.response(),
                 request.format() == WireFormat.PROTOBUF);
-        call.subscription = ResumingSubscription.open(gateway, principal, topic, from, call);
+        call.subscription = ResumingSubscription.open(gateway, principal, topic, from, call, metrics);
         // Written now, before the engine's replay task runs on this context, so it is always the first message.
         call.response.write(HEARTBEAT);
         call.heartbeatTimer = vertx.setPeriodic(heartbeatInterval.toMillis(), id -> call.heartbeatIfIdle());
@@ -95,11 +93,7 @@ final class SubscribeCall implements ResumingSubscription.Sink {
 
     @Override
     public void onDrain(Runnable drained) {
-        metrics.recordSubscriberLag();
-        response.drainHandler(v -> {
-            response.drainHandler(null);
-            drained.run();
-        });
+        ResumingSubscription.Sink.drainOnce(response, drained);
     }
 
     @Override

@@ -116,6 +116,10 @@ test('the console creates a cache, publishes and shows messages live over SSE an
   await page.locator('#minted-token').waitFor({ state: 'visible' });
   assert.ok((await page.inputValue('#minted-token')).length > 40);
 
+  // Go on with the minted token: what it publishes carries its token id as the publisher.
+  await page.click('#use-minted');
+  await page.locator('#connection-status', { hasText: 'with a topic token' }).waitFor();
+
   // Watch with Server-Sent Events, publish from the page and from outside: both appear live, in order.
   await page.selectOption('#watch-transport', 'sse');
   await page.click('#watch');
@@ -126,6 +130,7 @@ test('the console creates a cache, publishes and shows messages live over SSE an
   const first = eventRow('text', 'hello from the console');
   await first.waitFor();
   assert.equal(await first.locator('td').nth(3).textContent(), '1');
+  assert.equal(await first.locator('td').nth(4).textContent(), 'console-user');
   await publishFromOutside('console-demo', 'demo', 'hello from curl');
   const second = eventRow('text', 'hello from curl');
   await second.waitFor();
@@ -135,8 +140,10 @@ test('the console creates a cache, publishes and shows messages live over SSE an
   await page.selectOption('#watch-transport', 'websocket');
   await page.click('#watch');
   await page.locator('#watch-status', { hasText: 'Watching console-demo/demo with WebSocket' }).waitFor();
+  // Watching over a WebSocket, the page publishes through the socket and shows the sequence number it got.
   await page.fill('#publish-text', 'over the socket');
   await page.click('#publish');
+  await page.locator('#publish-status', { hasText: 'over the WebSocket as sequence 3' }).waitFor();
   const third = eventRow('text', 'over the socket');
   await third.waitFor();
   assert.equal(await third.locator('td').nth(3).textContent(), '3');

@@ -171,7 +171,15 @@
     event.preventDefault();
     const cache = $('publish-cache').value.trim();
     const topic = $('publish-topic').value.trim();
+    const socket = state.watcher;
     try {
+      if (socket?.publish && socket.cache === cache && socket.topic === topic && socket.isOpen()) {
+        // Watching this topic over a WebSocket: publish through it, and show the sequence number it was given.
+        const published = await socket.publish($('publish-text').value);
+        setStatus($('publish-status'), `Published to ${cache}/${topic} over the WebSocket as sequence `
+          + `${published.topic_sequence_number}.`, 'ok');
+        return;
+      }
       await call('POST', topicPath(cache, topic), $('publish-text').value);
       setStatus($('publish-status'), `Published to ${cache}/${topic} at ${new Date().toLocaleTimeString()}.`, 'ok');
     } catch (error) {
@@ -318,6 +326,8 @@
     let stopped = false;
     let socket = null;
     let attempts = 0;
+    let nextRequest = 1;
+    const pending = new Map();
 
     function open() {
       const params = new URLSearchParams({ token: state.token });
@@ -338,6 +348,17 @@
           }
           return;
         }
+        const answer = data.published || data.error;
+        if (answer && pending.has(answer.request_id)) {
+          const { resolve, reject } = pending.get(answer.request_id);
+          pending.delete(answer.request_id);
+          if (data.published) {
+            resolve(data.published);
+          } else {
+            reject(new Error(`${data.error.status}: ${data.error.message}`));
+          }
+          return;
+        }
         if (data.error) {
           notice(`error ${data.error.status}: ${data.error.message}`);
           return;
@@ -348,6 +369,10 @@
         }
       };
       socket.onclose = (close) => {
+        for (const { reject } of pending.values()) {
+          reject(new Error(`the socket closed (${close.code}) before the answer`));
+        }
+        pending.clear();
         if (stopped) {
           return;
         }
@@ -365,6 +390,15 @@
 
     open();
     return {
+      cache,
+      topic,
+      isOpen: () => socket?.readyState === WebSocket.OPEN,
+      /** Publishes text over the socket; resolves with the `published` answer, rejects with the `error` one. */
+      publish: (text) => new Promise((resolve, reject) => {
+        const requestId = `console-${nextRequest++}`;
+        pending.set(requestId, { resolve, reject });
+        socket.send(JSON.stringify({ publish: { text }, request_id: requestId }));
+      }),
       stop: () => {
         stopped = true;
         socket?.close(1000, 'stopped');

@@ -157,7 +157,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (redisTimeout.isZero() || redisTimeout.isNegative()) {
             throw new IllegalArgumentException("--redis-timeout must be positive");
         }
-        String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? "localhost:" + port : publicEndpoint;
+        String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? null : publicEndpoint;
         BrowserConfig browser = new BrowserConfig(BrowserConfig.parseOrigins(corsAllowedOrigins),
                 sseHeartbeatInterval, sseRetry, webSocketPingInterval);
         return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,

@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param host               interface to listen on
  * @param port               HTTP port (0 picks a free one)
  * @param dataDir            where the signing secret, the super-user key and the caches are kept
- * @param publicEndpoint     host[:port] written into v1 tokens; clients derive their endpoints from it
+ * @param publicEndpoint     host[:port] written into v1 tokens; clients derive their endpoints from it; null for
+ *                           {@code localhost:<the port bound>}
  * @param historyMessages    messages kept per topic for resume
  * @param historyBytes       bytes kept per topic for resume
  * @param topicIdleTimeout   a topic with no subscribers and no publishes for this long is forgotten

@@ -4,6 +4,7 @@ import dev.tern.auth.Authorizer;
 import dev.tern.auth.TokenIssuer;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.TopicLimits;
+import dev.tern.config.BrowserConfig;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
 import io.vertx.core.Vertx;
@@ -33,13 +34,15 @@ public final class MomentoGrpc {
     /** What the services need from the rest of the server. */
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
                                TokenIssuer tokenIssuer, TernMetrics metrics, TopicLimits defaultLimits,
-                               Duration heartbeatInterval) {
+                               Duration heartbeatInterval, BrowserConfig browser) {
     }
 
     private final GrpcServer server;
+    private final BrowserConfig browser;
 
-    private MomentoGrpc(GrpcServer server) {
+    private MomentoGrpc(GrpcServer server, BrowserConfig browser) {
         this.server = server;
+        this.browser = browser;
     }
 
     public static MomentoGrpc create(Dependencies deps) {
@@ -50,14 +53,14 @@ public final class MomentoGrpc {
                 .setScheduleDeadlineAutomatically(false)
                 .setMaxMessageSize(TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L + 4096));
         GrpcErrors errors = new GrpcErrors(deps.metrics());
-        new PubsubService(deps.vertx(), deps.gateway(), errors, deps.heartbeatInterval()).register(server);
+        new PubsubService(deps.vertx(), deps.gateway(), errors, deps.heartbeatInterval(), deps.metrics()).register(server);
         new ControlService(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits(), errors).register(server);
         new TokenService(deps.gateway(), deps.tokenIssuer(), errors).register(server);
         PingService.register(server, errors);
         server.callHandler(request -> errors.end(request.response(), GrpcStatus.UNIMPLEMENTED,
                 "Tern does not implement " + request.fullMethodName()
                         + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches and disposable tokens"));
-        return new MomentoGrpc(server);
+        return new MomentoGrpc(server, deps.browser());
     }
 
     /** True for gRPC and gRPC-Web calls, and for a browser's CORS preflight of a gRPC-Web call. */
@@ -72,22 +75,43 @@ public final class MomentoGrpc {
     /** Handles a request for which {@link #accepts} is true. */
     public void handle(HttpServerRequest request) {
         HttpServerResponse response = request.response();
+        String allowedOrigin = allowedOrigin(request);
         if (isPreflight(request)) {
+            if (allowedOrigin == null) {
+                response.setStatusCode(403).end();
+                return;
+            }
             String requested = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS);
             response.setStatusCode(204)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin)
                     .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS")
                     .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, requested == null ? "*" : requested)
                     .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, PREFLIGHT_MAX_AGE_SECONDS)
                     .end();
             return;
         }
-        if (request.getHeader(HttpHeaders.ORIGIN) != null) {
+        if (allowedOrigin != null) {
             // gRPC-Web from a browser: the SDK reads the status headers of trailers-only answers.
-            response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+            response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin)
                     .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
         }
         server.handle(request);
+    }
+
+    /**
+     * The Access-Control-Allow-Origin value for this request under {@code --cors-allowed-origins}, or null when the
+     * request has no Origin or its origin is not allowed (the browser then refuses the answer).
+     */
+    private String allowedOrigin(HttpServerRequest request) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin == null) {
+            return null;
+        }
+        if (browser.allowsAnyOrigin()) {
+            return BrowserConfig.ANY_ORIGIN;
+        }
+        request.response().headers().add(HttpHeaders.VARY, "Origin");
+        return browser.corsAllowedOrigins().contains(origin) ? origin : null;
     }
 
     private static boolean isPreflight(HttpServerRequest request) {

@@ -2,6 +2,7 @@ package dev.tern.grpc;
 
 import dev.tern.auth.Principal;
 import dev.tern.error.TernException;
+import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.TopicKey;
@@ -32,12 +33,14 @@ final class PubsubService {
     private final TopicGateway gateway;
     private final GrpcErrors errors;
     private final Duration heartbeatInterval;
+    private final TernMetrics metrics;
 
-    PubsubService(Vertx vertx, TopicGateway gateway, GrpcErrors errors, Duration heartbeatInterval) {
+    PubsubService(Vertx vertx, TopicGateway gateway, GrpcErrors errors, Duration heartbeatInterval, TernMetrics metrics) {
         this.vertx = vertx;
         this.gateway = gateway;
         this.errors = errors;
         this.heartbeatInterval = heartbeatInterval;
+        this.metrics = metrics;
     }
 
     void register(GrpcServer server) {
@@ -63,7 +66,7 @@ final class PubsubService {
                 TopicKey topic = TopicGateway.topicKey(message.getCacheName(), message.getTopic());
                 StartPosition from = startPosition(message);
                 Principal principal = gateway.authenticate(GrpcCalls.credential(request));
-                SubscribeCall.start(vertx, gateway, errors, heartbeatInterval, request, principal, topic, from);
+                SubscribeCall.start(vertx, gateway, errors, metrics, heartbeatInterval, request, principal, topic, from);
             } catch (RuntimeException e) {
                 errors.fail(request.response(), e);
             }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.tern.auth.Principal;
 import dev.tern.error.TernException;
+import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.ResumingSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.Discontinuity;
@@ -58,12 +59,12 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     }
 
     /** Subscribes (throwing the gateway's error before anything was sent) and starts streaming. */
-    static void start(Vertx vertx, TopicGateway gateway, GrpcErrors errors, Duration heartbeatInterval,
+    static void start(Vertx vertx, TopicGateway gateway, GrpcErrors errors, TernMetrics metrics, Duration heartbeatInterval,
                       GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request, Principal principal,
                       TopicKey topic, StartPosition from) {
         SubscribeCall call = new SubscribeCall(vertx, errors, topic, request.response(),
                 request.format() == WireFormat.PROTOBUF);
-        call.subscription = ResumingSubscription.open(gateway, principal, topic, from, call);
+        call.subscription = ResumingSubscription.open(gateway, principal, topic, from, call, metrics);
         // Written now, before the engine's replay task runs on this context, so it is always the first message.
         call.response.write(HEARTBEAT);
         call.heartbeatTimer = vertx.setPeriodic(heartbeatInterval.toMillis(), id -> call.heartbeatIfIdle());
@@ -92,10 +93,7 @@ final class SubscribeCall implements ResumingSubscription.Sink {
 
     @Override
     public void onDrain(Runnable drained) {
-        response.drainHandler(v -> {
-            response.drainHandler(null);
-            drained.run();
-        });
+        ResumingSubscription.Sink.drainOnce(response, drained);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.tern.pubsub;
 
 import dev.tern.auth.Principal;
 import dev.tern.error.TernException;
+import dev.tern.metrics.TernMetrics;
 import dev.tern.topic.Discontinuity;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.Subscription;
@@ -10,6 +11,7 @@ import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.SubscriptionListener;
 import dev.tern.topic.TopicItem;
 import dev.tern.topic.TopicKey;
+import io.vertx.core.streams.WriteStream;
 
 /**
  * The slow-subscriber policy shared by every streaming transport (gRPC, SSE, WebSocket). Nothing is buffered for
@@ -33,6 +35,14 @@ public final class ResumingSubscription implements SubscriptionListener {
         /** Runs {@code drained} once, when the write queue has room again. */
         void onDrain(Runnable drained);
 
+        /** {@link #onDrain} for a Vert.x write stream (HTTP response, gRPC response). */
+        static void drainOnce(WriteStream<?> stream, Runnable drained) {
+            stream.drainHandler(v -> {
+                stream.drainHandler(null);
+                drained.run();
+            });
+        }
+
         /** The engine ended the subscription (cache deleted, shutdown); no event follows. */
         void end(SubscriptionEnd reason);
 
@@ -44,25 +54,30 @@ public final class ResumingSubscription implements SubscriptionListener {
     private final Principal principal;
     private final TopicKey topic;
     private final Sink sink;
+    private final TernMetrics metrics;
     /** Where a resubscription starts: right after the last item or discontinuity written. */
     private StartPosition resumeFrom;
     private Subscription current;
     private boolean paused;
     private boolean closed;
-    private long pauses;
 
-    private ResumingSubscription(TopicGateway gateway, Principal principal, TopicKey topic, StartPosition from, Sink sink) {
+    private ResumingSubscription(TopicGateway gateway, Principal principal, TopicKey topic, StartPosition from, Sink sink,
+                                 TernMetrics metrics) {
         this.gateway = gateway;
         this.principal = principal;
         this.topic = topic;
         this.resumeFrom = from;
         this.sink = sink;
+        this.metrics = metrics;
     }
 
-    /** Subscribes through the gateway; throws its {@link TernException} when the subscription is refused. */
+    /**
+     * Subscribes through the gateway; throws its {@link TernException} when the subscription is refused. Each time
+     * the client falls behind it counts in {@code tern_subscriber_lags_total}.
+     */
     public static ResumingSubscription open(TopicGateway gateway, Principal principal, TopicKey topic,
-                                            StartPosition from, Sink sink) {
-        ResumingSubscription subscription = new ResumingSubscription(gateway, principal, topic, from, sink);
+                                            StartPosition from, Sink sink, TernMetrics metrics) {
+        ResumingSubscription subscription = new ResumingSubscription(gateway, principal, topic, from, sink, metrics);
         subscription.current = gateway.subscribe(principal, topic, from, subscription);
         return subscription;
     }
@@ -97,10 +112,6 @@ public final class ResumingSubscription implements SubscriptionListener {
         return paused;
     }
 
-    /** How many times this subscription was paused for a slow client. */
-    public long pauses() {
-        return pauses;
-    }
 
     /** The client went away: releases the engine subscription. Idempotent. */
     public void close() {
@@ -110,7 +121,7 @@ public final class ResumingSubscription implements SubscriptionListener {
 
     private void pause() {
         paused = true;
-        pauses++;
+        metrics.recordSubscriberLag();
         cancelCurrent();
         sink.onDrain(this::resume);
     }

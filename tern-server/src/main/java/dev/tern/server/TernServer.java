@@ -99,9 +99,10 @@ public final class TernServer {
         SigningKey signingKey = redis != null ? RedisSigningSecret.loadOrCreate(redis) : SigningKey.loadOrCreate(dataDirectory);
         TokenCodec codec = new TokenCodec(signingKey);
         Authorizer authorizer = new Authorizer();
-        TokenIssuer issuer = new TokenIssuer(codec, authorizer, clock, config.publicEndpoint());
+        // Without --public-endpoint, tokens name the port actually bound (which differs from --port 0).
+        TokenIssuer issuer = new TokenIssuer(codec, authorizer, clock,
+                () -> config.publicEndpoint() != null ? config.publicEndpoint() : "localhost:" + port);
         TokenVerifier verifier = new TokenVerifier(codec, clock);
-        ensureSuperUserKey(issuer, verifier);
 
         CacheRegistry caches = redis != null ? new CacheRegistry(new RedisCacheStore(redis)) : new CacheRegistry(dataDirectory);
         TernMetrics metrics = new TernMetrics(engine.stats());
@@ -112,7 +113,7 @@ public final class TernServer {
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
                 () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
-                metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval()));
+                metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser()));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes.
         Handler<HttpServerRequest> dispatch = request -> {
             if (MomentoGrpc.accepts(request)) {
@@ -133,6 +134,7 @@ public final class TernServer {
             });
         }
         return listening.onSuccess(v -> {
+            ensureSuperUserKey(issuer, verifier);
             readiness.set(true);
             LOG.info("Tern listening on {}:{}{} with data directory {}", config.host(), port,
                     config.mainPortTls() ? " (TLS)" : tlsPort >= 0 ? " and TLS on port " + tlsPort : "",

@@ -57,6 +57,28 @@ class GrpcWebTest {
     }
 
     @Test
+    void preflightHonoursTheConfiguredOrigins() throws Exception {
+        try (RunningTern restricted = RunningTern.start("--cors-allowed-origins", ORIGIN)) {
+            HttpResponse<String> allowed = preflight(restricted, ORIGIN);
+            assertThat(allowed.statusCode()).isEqualTo(204);
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+            assertThat(allowed.headers().allValues("Vary")).contains("Origin");
+
+            HttpResponse<String> refused = preflight(restricted, "http://elsewhere.example");
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        }
+    }
+
+    private static HttpResponse<String> preflight(RunningTern server, String origin) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri("/cache_client.pubsub.Pubsub/Subscribe"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void publishOverGrpcWebReachesLongPoll() throws Exception {
         byte[] request = _PublishRequest.newBuilder().setCacheName("web").setTopic("browser")
                 .setValue(_TopicValue.newBuilder().setText("from a browser")).build().toByteArray();

@@ -85,6 +85,10 @@ class SlowSubscriberTest {
         }
         assertThat(discontinuities).as("the stalled reader learns it missed messages").isEqualTo(1);
         assertThat(expected - 1).isEqualTo(MESSAGES);
+        assertThat(tern.send("GET", "/metrics", null, null).body().lines()
+                .filter(line -> line.startsWith("tern_subscriber_lags_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum()).as("the cut-off is counted").isPositive();
     }
 
     private static long lastSequence(List<_SubscriptionItem> items) {

@@ -66,6 +66,18 @@ class TokenApiTest {
     }
 
     @Test
+    void withoutPublicEndpointTokensNameThePortActuallyBound() {
+        try (RunningTern free = RunningTern.start()) {
+            String expected = "localhost:" + free.port();
+            JsonNode superKey = TernHttp.json(new String(Base64.getDecoder().decode(free.superUserKey()), StandardCharsets.UTF_8));
+            assertThat(superKey.get("endpoint").asText()).isEqualTo(expected);
+            String minted = free.mintToken("{\"expires_in_seconds\": 60, \"permissions\": \"super_user\"}");
+            JsonNode v1 = TernHttp.json(new String(Base64.getDecoder().decode(minted), StandardCharsets.UTF_8));
+            assertThat(v1.get("endpoint").asText()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void tenPermissionsAreAllowed() {
         String permissions = String.join(",", java.util.Collections.nCopies(10, TOPIC_PERMISSION));
         assertThat(mint(key, "{\"expires_in_seconds\": 60, \"permissions\": [" + permissions + "]}").statusCode())

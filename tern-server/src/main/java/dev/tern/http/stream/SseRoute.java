@@ -78,7 +78,7 @@ public final class SseRoute {
 
         /** Subscribes first (which may refuse with an HTTP error), then starts the response. */
         void start(Principal principal, StartPosition from) {
-            subscription = ResumingSubscription.open(gateway, principal, topic, from, this);
+            subscription = ResumingSubscription.open(gateway, principal, topic, from, this, metrics);
             response.setStatusCode(200)
                     .setChunked(true)
                     .putHeader("Content-Type", EVENT_STREAM + "; charset=utf-8")
@@ -102,11 +102,7 @@ public final class SseRoute {
         /** The client fell behind and was cut off; resume once its connection drained. */
         @Override
         public void onDrain(Runnable drained) {
-            metrics.recordSubscriberLag();
-            response.drainHandler(v -> {
-                response.drainHandler(null);
-                drained.run();
-            });
+            ResumingSubscription.Sink.drainOnce(response, drained);
         }
 
         @Override

@@ -65,7 +65,7 @@ final class WebSocketSession implements ResumingSubscription.Sink {
         socket.binaryMessageHandler(data -> reply(WebSocketFrames.error(TernException.badRequest(
                 "send publish requests as JSON text frames: {\"publish\":{\"binary\":\"<base64>\"}}"), null)));
         try {
-            subscription = ResumingSubscription.open(gateway, principal, topic, from, this);
+            subscription = ResumingSubscription.open(gateway, principal, topic, from, this, metrics);
         } catch (TernException e) {
             refuse(e);
             return;
@@ -97,7 +97,6 @@ final class WebSocketSession implements ResumingSubscription.Sink {
     /** The client fell behind and was cut off; resume once the socket drained. */
     @Override
     public void onDrain(Runnable drained) {
-        metrics.recordSubscriberLag();
         drainWaiters.add(drained);
     }
 

@@ -1,0 +1,88 @@
+package dev.tern.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Opens many SSE subscribers cheaply: one HTTP client, connections spread over the client's event loops (each
+ * subscriber lives on one loop, no thread hops), a bounded number of connects in flight so the server's accept
+ * backlog never overflows.
+ */
+final class SubscriberFleet implements AutoCloseable {
+    private static final int CONNECTS_IN_FLIGHT = 256;
+
+    final List<SseSubscriber> subscribers;
+    private final List<HttpClientAgent> clients;
+    final int failedToConnect;
+
+    private SubscriberFleet(List<SseSubscriber> subscribers, List<HttpClientAgent> clients, int failedToConnect) {
+        this.subscribers = subscribers;
+        this.clients = clients;
+        this.failedToConnect = failedToConnect;
+    }
+
+    static SubscriberFleet open(Vertx vertx, List<Context> loops, Target target, int count, IntUnaryOperator topicOf,
+                                Measurement measurement) throws InterruptedException {
+        List<HttpClientAgent> clients = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            clients.add(vertx.createHttpClient(
+                    new HttpClientOptions()
+                            .setKeepAlive(true)
+                            .setTcpNoDelay(true)
+                            .setIdleTimeout(0)
+                            .setConnectTimeout(30_000),
+                    new PoolOptions().setHttp1MaxSize(Math.max(1, count)).setMaxWaitQueueSize(-1)));
+        }
+        List<SseSubscriber> subscribers = new ArrayList<>(count);
+        Semaphore inFlight = new Semaphore(CONNECTS_IN_FLIGHT);
+        CountDownLatch done = new CountDownLatch(count);
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger firstFailureReported = new AtomicInteger();
+        for (int i = 0; i < count; i++) {
+            SseSubscriber subscriber = new SseSubscriber(topicOf.applyAsInt(i), measurement);
+            subscribers.add(subscriber);
+            int connection = i;
+            inFlight.acquire();
+            HttpClientAgent client = clients.get(i % loops.size());
+            loops.get(i % loops.size()).runOnContext(v ->
+                    subscriber.connect(client, target.subscribe(subscriber.topic, connection)).onComplete(ar -> {
+                        if (ar.failed()) {
+                            failed.incrementAndGet();
+                            if (firstFailureReported.getAndIncrement() == 0) {
+                                System.err.println("bench: a subscriber failed to connect: " + ar.cause());
+                            }
+                        }
+                        inFlight.release();
+                        done.countDown();
+                    }));
+        }
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            System.err.println("bench: not every subscriber connected within 120 s");
+        }
+        return new SubscriberFleet(subscribers, clients, failed.get() + (int) done.getCount());
+    }
+
+    long received() {
+        long sum = 0;
+        for (SseSubscriber subscriber : subscribers) {
+            sum += subscriber.received();
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        clients.forEach(client -> Blocking.await(client.close()));
+    }
+}

@@ -1,6 +1,7 @@
 package dev.tern.cli;
 
 import dev.tern.cache.TopicLimits;
+import dev.tern.config.BrowserConfig;
 import dev.tern.config.TernConfig;
 import dev.tern.error.TernException;
 import dev.tern.server.TernServer;
@@ -66,6 +67,22 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Log one line per HTTP request (default: ${DEFAULT-VALUE}).")
     boolean accessLog;
 
+    @Option(names = "--cors-allowed-origins", paramLabel = "ORIGINS", defaultValue = "*",
+            description = "Comma-separated origins that browsers may call Tern from, or * for any, without credentials (default: ${DEFAULT-VALUE}).")
+    String corsAllowedOrigins;
+
+    @Option(names = "--sse-heartbeat-interval", defaultValue = "15s", converter = DurationConverter.class,
+            description = "Comment line sent on an idle Server-Sent Events stream this often (default: ${DEFAULT-VALUE}).")
+    Duration sseHeartbeatInterval;
+
+    @Option(names = "--sse-retry", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Reconnection delay suggested to EventSource clients (default: ${DEFAULT-VALUE}).")
+    Duration sseRetry;
+
+    @Option(names = "--websocket-ping-interval", defaultValue = "20s", converter = DurationConverter.class,
+            description = "WebSocket ping (and idle heartbeat frame) interval; no pong for two intervals disconnects (default: ${DEFAULT-VALUE}).")
+    Duration webSocketPingInterval;
+
     /** The configuration these options describe; fails with a usage message on impossible values. */
     public TernConfig toConfig() {
         if (port < 0 || port > 65535) {
@@ -84,8 +101,10 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--history-messages and --history-bytes must be at least 1");
         }
         String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? "localhost:" + port : publicEndpoint;
+        BrowserConfig browser = new BrowserConfig(BrowserConfig.parseOrigins(corsAllowedOrigins),
+                sseHeartbeatInterval, sseRetry, webSocketPingInterval);
         return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,
-                longPollTimeout, limits, accessLog);
+                longPollTimeout, limits, accessLog, browser);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param longPollTimeout    longest a long-poll request waits before answering with no items
  * @param defaultTopicLimits limits of a cache created without its own
  * @param accessLog          log one line per HTTP request
+ * @param browser            CORS and the browser transports (Server-Sent Events, WebSocket)
  */
 public record TernConfig(
         String host,
@@ -30,5 +31,6 @@ public record TernConfig(
         Duration topicIdleTimeout,
         Duration longPollTimeout,
         TopicLimits defaultTopicLimits,
-        boolean accessLog) {
+        boolean accessLog,
+        BrowserConfig browser) {
 }

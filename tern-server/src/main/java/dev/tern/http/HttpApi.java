@@ -4,6 +4,10 @@ import dev.tern.auth.Authorizer;
 import dev.tern.auth.TokenIssuer;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.TopicLimits;
+import dev.tern.config.BrowserConfig;
+import dev.tern.console.ConsolePage;
+import dev.tern.http.stream.SseRoute;
+import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
 import io.vertx.core.Vertx;
@@ -21,7 +25,8 @@ public final class HttpApi {
     /** What the routes need from the rest of the server. */
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
                                TokenIssuer tokenIssuer, TernMetrics metrics, TopicLimits defaultLimits,
-                               Duration longPollTimeout, boolean accessLog, BooleanSupplier ready) {
+                               Duration longPollTimeout, boolean accessLog, BooleanSupplier ready,
+                               BrowserConfig browser) {
     }
 
     private HttpApi() {
@@ -39,10 +44,15 @@ public final class HttpApi {
         if (deps.accessLog()) {
             router.route().handler(AccessLog::handle);
         }
+        router.route().handler(CorsPolicy.handler(deps.browser()));
         router.post(TopicPath.PREFIX + "*")
                 .handler(BodyHandler.create(false).setBodyLimit(TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L))
                 .handler(publish::handle);
-        router.get(TopicPath.PREFIX + "*").handler(longPoll::handle);
+        // One URL, three ways to subscribe: WebSocket upgrade, then Accept: text/event-stream, else the long poll.
+        router.get(TopicPath.PREFIX + "*")
+                .handler(new WebSocketRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser())::handle)
+                .handler(new SseRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser())::handle)
+                .handler(longPoll::handle);
 
         router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
         router.get("/caches").handler(caches::list);
@@ -54,6 +64,8 @@ public final class HttpApi {
         router.route(HttpMethod.GET, "/livez").handler(health::live);
         router.route(HttpMethod.GET, "/readyz").handler(health::ready);
         router.route(HttpMethod.GET, "/metrics").handler(health::metrics);
+
+        ConsolePage.mount(router);
 
         router.route().failureHandler(errors::handle);
         return router;

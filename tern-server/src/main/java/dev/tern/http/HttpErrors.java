@@ -75,6 +75,7 @@ public final class HttpErrors {
             return;
         }
         String message = switch (status) {
+            case 403 -> "forbidden: this origin is not allowed (--cors-allowed-origins)";
             case 404 -> "no such endpoint";
             case 405 -> "method not allowed on this endpoint";
             case 413 -> "request body too large";

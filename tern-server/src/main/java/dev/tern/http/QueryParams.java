@@ -4,11 +4,11 @@ import dev.tern.error.TernException;
 import io.vertx.core.http.HttpServerRequest;
 
 /** Typed query values with a 400 for anything malformed. */
-final class QueryParams {
+public final class QueryParams {
     private QueryParams() {
     }
 
-    static long nonNegativeLong(HttpServerRequest request, String name) {
+    public static long nonNegativeLong(HttpServerRequest request, String name) {
         String value = request.getParam(name);
         if (value == null || value.isEmpty()) {
             return 0;

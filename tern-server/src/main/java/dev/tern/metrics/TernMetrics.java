@@ -22,6 +22,9 @@ public final class TernMetrics {
             .publishPercentiles(0.5, 0.99, 0.999)
             .register(registry);
     private final Map<ErrorKind, Counter> rejected = new EnumMap<>(ErrorKind.class);
+    private final Counter subscriberLags = Counter.builder("tern.subscriber.lags")
+            .description("Times a streaming subscriber fell behind, was cut off and later resumed from history")
+            .register(registry);
 
     public TernMetrics(EngineStats engine) {
         FunctionCounter.builder("tern.publishes", engine, EngineStats::publishes)
@@ -46,6 +49,10 @@ public final class TernMetrics {
 
     public void recordRejected(ErrorKind kind) {
         rejected.get(kind).increment();
+    }
+
+    public void recordSubscriberLag() {
+        subscriberLags.increment();
     }
 
     public String scrape() {

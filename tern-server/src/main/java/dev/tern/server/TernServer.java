@@ -8,6 +8,7 @@ import dev.tern.auth.TokenVerifier;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.config.TernConfig;
 import dev.tern.http.HttpApi;
+import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
 import dev.tern.metrics.TernMetrics;
@@ -43,8 +44,8 @@ public final class TernServer {
 
     private TernServer(TernConfig config) {
         this.config = config;
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.dataDirectory = new DataDirectory(config.dataDir());
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         this.engine = new InMemoryTopicEngine(vertx, new TopicSettings(
                 config.historyMessages(), config.historyBytes(), config.topicIdleTimeout()));
     }
@@ -57,7 +58,11 @@ public final class TernServer {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return server.startComponents().map(v -> server);
+        // A start that fails (port taken, unreadable data directory) releases the event loops it created.
+        return Future.<Void>succeededFuture()
+                .compose(v -> server.startComponents())
+                .map(v -> server)
+                .recover(failure -> server.vertx.close().transform(closed -> Future.failedFuture(failure)));
     }
 
     private Future<Void> startComponents() {
@@ -73,7 +78,7 @@ public final class TernServer {
         TopicGateway gateway = new TopicGateway(new TokenVerifier(codec, clock), authorizer, caches,
                 new PublishRateLimiter(), new SubscriptionCounter(), engine, metrics);
         Router router = HttpApi.router(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
-                config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(), readiness));
+                config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(), readiness, config.browser()));
 
         return deployHttp(router).onSuccess(v -> {
             readiness.set(true);
@@ -83,17 +88,20 @@ public final class TernServer {
 
     /**
      * One listener first, to learn the port when 0 was asked for; then one per remaining event loop on that port.
+     * Vert.x shares a listening socket only between servers asking for the same port, and never for port 0, so a
+     * free port is asked for as -1: Vert.x's "random port, shared by every server that asks for -1".
      */
     private Future<Void> deployHttp(Router router) {
         int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        HttpVerticle first = new HttpVerticle(httpOptions(config.port()), router);
+        int listenPort = config.port() == 0 ? -1 : config.port();
+        HttpVerticle first = new HttpVerticle(httpOptions(listenPort), router);
         return vertx.deployVerticle(first)
                 .compose(id -> {
                     port = first.actualPort();
                     if (loops <= 1) {
                         return Future.succeededFuture();
                     }
-                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(port), router),
+                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(listenPort), router),
                             new DeploymentOptions().setInstances(loops - 1));
                 })
                 .mapEmpty();
@@ -105,7 +113,9 @@ public final class TernServer {
                 .setPort(listenPort)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
-                .setIdleTimeout(0);
+                .setIdleTimeout(0)
+                .setMaxWebSocketFrameSize(WebSocketRoute.MAX_MESSAGE_BYTES)
+                .setMaxWebSocketMessageSize(WebSocketRoute.MAX_MESSAGE_BYTES);
     }
 
     private void ensureSuperUserKey(TokenIssuer issuer) {

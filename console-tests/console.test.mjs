@@ -1,0 +1,152 @@
+// End-to-end test of the console page: a real Tern server (the built jar) and the page in headless Chromium.
+//   cd console-tests && npm ci && npm test        (build the jar first: ./mvnw -B -pl tern-server -DskipTests package)
+// Environment: TERN_JAR (default ../tern-server/target/tern.jar), CHROMIUM_PATH (default /usr/bin/chromium).
+// The screenshot is written to console-tests/screenshots/console.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const jar = process.env.TERN_JAR || join(here, '..', 'tern-server', 'target', 'tern.jar');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const screenshots = join(here, 'screenshots');
+
+let server;
+let baseUrl;
+let superUserKey;
+let context;
+let page;
+const pageErrors = [];
+const dataDir = mkdtempSync(join(tmpdir(), 'tern-console-data-'));
+const profileDir = mkdtempSync(join(tmpdir(), 'tern-console-profile-'));
+
+/** Starts the jar on a free port and resolves with its base URL once it logs that it listens. */
+function startServer() {
+  assert.ok(existsSync(jar), `${jar} is missing: build it with ./mvnw -B -pl tern-server -DskipTests package`);
+  server = spawn('java', ['-jar', jar, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir,
+    '--history-messages', '3', '--access-log', 'false'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(/Tern listening on [^:\s]+:(\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${match[1]}`);
+      }
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+async function publishFromOutside(cache, topic, text) {
+  const response = await fetch(`${baseUrl}/topics/${cache}/${topic}`, {
+    method: 'POST', headers: { Authorization: superUserKey, 'Content-Type': 'text/plain' }, body: text,
+  });
+  assert.equal(response.status, 204);
+}
+
+/** The first row of the event log with this kind whose text contains `text`. */
+function eventRow(kind, text) {
+  return page.locator(`#events tr[data-kind="${kind}"]`, { hasText: text }).first();
+}
+
+before(async () => {
+  baseUrl = await startServer();
+  superUserKey = readFileSync(join(dataDir, 'superuser-api-key'), 'utf8').trim();
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 1100 },
+  });
+  page = context.pages()[0] || await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) {
+      pageErrors.push(message.text());
+    }
+  });
+  page.on('dialog', (dialog) => dialog.accept());
+});
+
+after(async () => {
+  await context?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(profileDir, { recursive: true, force: true });
+});
+
+test('the console creates a cache, publishes and shows messages live over SSE and WebSocket', async () => {
+  console.time('goto'); await page.goto(`${baseUrl}/`); console.timeEnd('goto');
+  await page.fill('#token', superUserKey);
+  await page.click('#connect');
+  await page.locator('#connection-status', { hasText: 'super-user key' }).waitFor();
+
+  // Create a cache (super user); it appears in the list and fills the publish and watch forms.
+  await page.fill('#cache-name', 'console-demo');
+  await page.click('#create-cache');
+  await page.locator('#cache-list tr', { hasText: 'console-demo' }).waitFor();
+  assert.equal(await page.inputValue('#watch-cache'), 'console-demo');
+
+  // Mint a scoped token.
+  await page.fill('#mint-cache', 'console-demo');
+  await page.selectOption('#mint-topic-kind', 'all');
+  await page.fill('#mint-token-id', 'console-user');
+  await page.click('#mint');
+  await page.locator('#minted-token').waitFor({ state: 'visible' });
+  assert.ok((await page.inputValue('#minted-token')).length > 40);
+
+  // Watch with Server-Sent Events, publish from the page and from outside: both appear live, in order.
+  await page.selectOption('#watch-transport', 'sse');
+  await page.click('#watch');
+  await page.locator('#watch-status', { hasText: 'Watching console-demo/demo with Server-Sent Events' }).waitFor();
+  await page.fill('#publish-text', 'hello from the console');
+  await page.click('#publish');
+  await page.locator('#publish-status', { hasText: 'Published' }).waitFor();
+  const first = eventRow('text', 'hello from the console');
+  await first.waitFor();
+  assert.equal(await first.locator('td').nth(3).textContent(), '1');
+  await publishFromOutside('console-demo', 'demo', 'hello from curl');
+  const second = eventRow('text', 'hello from curl');
+  await second.waitFor();
+  assert.equal(await second.locator('td').nth(3).textContent(), '2');
+
+  // Switch to WebSocket.
+  await page.selectOption('#watch-transport', 'websocket');
+  await page.click('#watch');
+  await page.locator('#watch-status', { hasText: 'Watching console-demo/demo with WebSocket' }).waitFor();
+  await page.fill('#publish-text', 'over the socket');
+  await page.click('#publish');
+  const third = eventRow('text', 'over the socket');
+  await third.waitFor();
+  assert.equal(await third.locator('td').nth(3).textContent(), '3');
+
+  // History holds 3 messages: watching from sequence 1 after 3 more shows a discontinuity, then what is left.
+  for (const text of ['four', 'five', 'six']) {
+    await publishFromOutside('console-demo', 'demo', text);
+  }
+  await page.fill('#watch-from', '1');
+  await page.click('#watch');
+  const gap = page.locator('#events tr[data-kind="discontinuity"]').first();
+  await gap.waitFor();
+  assert.match(await gap.textContent(), /last seen 0, next is 4/);
+  await eventRow('text', 'six').waitFor();
+
+  console.timeLog('goto'); mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'console.png'), fullPage: true });
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,0 +1,144 @@
+package dev.tern.http.stream;
+
+import dev.tern.auth.Principal;
+import dev.tern.config.BrowserConfig;
+import dev.tern.error.TernException;
+import dev.tern.http.HttpErrors;
+import dev.tern.http.RequestCredential;
+import dev.tern.http.TopicPath;
+import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.BackpressuredSubscription;
+import dev.tern.pubsub.SubscriberOutlet;
+import dev.tern.pubsub.TopicGateway;
+import dev.tern.topic.StartPosition;
+import dev.tern.topic.SubscriptionEnd;
+import dev.tern.topic.SubscriptionEvent;
+import dev.tern.topic.TopicKey;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /topics/{cacheName}/{topicName}} with {@code Accept: text/event-stream}: the topic as Server-Sent Events.
+ * Every check (token, names, permission, cache, limits) happens before the response starts, so a refused stream is
+ * an ordinary HTTP error; other requests fall through to the long poll.
+ */
+public final class SseRoute {
+    static final String EVENT_STREAM = "text/event-stream";
+
+    private final Vertx vertx;
+    private final TopicGateway gateway;
+    private final TernMetrics metrics;
+    private final BrowserConfig settings;
+
+    public SseRoute(Vertx vertx, TopicGateway gateway, TernMetrics metrics, BrowserConfig settings) {
+        this.vertx = vertx;
+        this.gateway = gateway;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!wantsEventStream(request)) {
+            ctx.next();
+            return;
+        }
+        String credential = RequestCredential.of(request);
+        TopicKey topic = TopicPath.parse(request.path());
+        StartPosition from = StreamStart.of(request);
+        SseFormat format = SseFormat.of(request.getParam("format"));
+        Principal principal = gateway.authenticate(credential);
+        new EventStream(ctx.response(), topic, format).start(principal, from);
+    }
+
+    static boolean wantsEventStream(HttpServerRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(EVENT_STREAM);
+    }
+
+    /** One open event stream. Lives on the connection's event loop. */
+    private final class EventStream implements BackpressuredSubscription.Listener {
+        private final HttpServerResponse response;
+        private final TopicKey topic;
+        private final SseFormat format;
+        private BackpressuredSubscription subscription;
+        private long heartbeatTimer = -1;
+        private boolean wroteSinceHeartbeat;
+        private boolean closed;
+
+        EventStream(HttpServerResponse response, TopicKey topic, SseFormat format) {
+            this.response = response;
+            this.topic = topic;
+            this.format = format;
+        }
+
+        /** Subscribes first (which may refuse with an HTTP error), then starts the response. */
+        void start(Principal principal, StartPosition from) {
+            subscription = BackpressuredSubscription.subscribe(gateway, principal, topic, from,
+                    SubscriberOutlet.of(response), this, metrics::recordSubscriberLag);
+            response.setStatusCode(200)
+                    .setChunked(true)
+                    .putHeader("Content-Type", EVENT_STREAM + "; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache")
+                    .putHeader("X-Accel-Buffering", "no");
+            response.closeHandler(v -> close());
+            response.write(SseFrames.preamble(settings.sseRetry().toMillis()));
+            heartbeatTimer = vertx.setPeriodic(settings.sseHeartbeatInterval().toMillis(), id -> heartbeat());
+        }
+
+        @Override
+        public void onEvent(SubscriptionEvent event) {
+            write(SseFrames.event(event, format));
+        }
+
+        @Override
+        public void onEnd(SubscriptionEnd reason) {
+            if (reason == SubscriptionEnd.CACHE_DELETED) {
+                TernException gone = TernException.cacheNotFound(topic.cacheName());
+                finish(SseFrames.end("cache_deleted", HttpErrors.status(gone.kind()), gone.getMessage(), format));
+            } else {
+                finish(SseFrames.end("shutdown", 0, null, format));
+            }
+        }
+
+        @Override
+        public void onResumeFailed(TernException error) {
+            metrics.recordRejected(error.kind());
+            finish(SseFrames.end("error", HttpErrors.status(error.kind()), error.getMessage(), format));
+        }
+
+        private void heartbeat() {
+            if (!wroteSinceHeartbeat && !response.writeQueueFull()) {
+                write(SseFrames.heartbeat());
+            }
+            wroteSinceHeartbeat = false;
+        }
+
+        private void write(Buffer frame) {
+            if (!closed) {
+                wroteSinceHeartbeat = true;
+                response.write(frame);
+            }
+        }
+
+        /** Ends the stream from the server side with a last frame saying why. */
+        private void finish(Buffer lastFrame) {
+            if (!closed) {
+                response.end(lastFrame);
+            }
+            close();
+        }
+
+        private void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            subscription.cancel();
+            vertx.cancelTimer(heartbeatTimer);
+        }
+    }
+}

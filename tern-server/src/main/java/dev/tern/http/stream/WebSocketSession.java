@@ -1,0 +1,214 @@
+package dev.tern.http.stream;
+
+import dev.tern.auth.Principal;
+import dev.tern.config.BrowserConfig;
+import dev.tern.error.TernException;
+import dev.tern.http.HttpErrors;
+import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.BackpressuredSubscription;
+import dev.tern.pubsub.SubscriberOutlet;
+import dev.tern.pubsub.TopicGateway;
+import dev.tern.topic.StartPosition;
+import dev.tern.topic.SubscriptionEnd;
+import dev.tern.topic.SubscriptionEvent;
+import dev.tern.topic.TopicKey;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One topic WebSocket: subscribed from the start (first frame {@code {"heartbeat":{}}}), and accepting publish
+ * requests. Errors in a request are answered with an error frame and leave the socket open; only the end of the
+ * subscription closes it. Lives on the connection's event loop.
+ */
+final class WebSocketSession implements BackpressuredSubscription.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketSession.class);
+    private static final Buffer PING = Buffer.buffer("tern");
+
+    private final Vertx vertx;
+    private final TopicGateway gateway;
+    private final TernMetrics metrics;
+    private final BrowserConfig settings;
+    private final ServerWebSocket socket;
+    private final String credential;
+    private final TopicKey topic;
+    /** Waiting for the write queue to drain: the subscription after a lag, and reading after a publish flood. */
+    private final List<Runnable> drainWaiters = new ArrayList<>(2);
+    private BackpressuredSubscription subscription;
+    private long keepaliveTimer = -1;
+    private long lastHeardNanos = System.nanoTime();
+    private boolean wroteSinceKeepalive;
+    private boolean closed;
+
+    WebSocketSession(Vertx vertx, TopicGateway gateway, TernMetrics metrics, BrowserConfig settings,
+                     ServerWebSocket socket, String credential, TopicKey topic) {
+        this.vertx = vertx;
+        this.gateway = gateway;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.socket = socket;
+        this.credential = credential;
+        this.topic = topic;
+    }
+
+    void start(Principal principal, StartPosition from) {
+        socket.closeHandler(v -> release());
+        socket.exceptionHandler(e -> LOG.debug("WebSocket on {} failed", topic, e));
+        socket.drainHandler(v -> drained());
+        socket.pongHandler(data -> lastHeardNanos = System.nanoTime());
+        socket.textMessageHandler(this::onPublishFrame);
+        socket.binaryMessageHandler(data -> reply(WebSocketFrames.error(TernException.badRequest(
+                "send publish requests as JSON text frames: {\"publish\":{\"binary\":\"<base64>\"}}"), null)));
+        try {
+            subscription = BackpressuredSubscription.subscribe(gateway, principal, topic, from, outlet(), this,
+                    metrics::recordSubscriberLag);
+        } catch (TernException e) {
+            refuse(e);
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("subscribing a WebSocket to {} failed", topic, e);
+            refuse(TernException.internal("internal server error"));
+            return;
+        }
+        send(WebSocketFrames.HEARTBEAT);
+        keepaliveTimer = vertx.setPeriodic(settings.webSocketPingInterval().toMillis(), id -> keepalive());
+    }
+
+    /** Ends a socket whose subscription was refused: an error frame, then a close code saying why. */
+    void refuse(TernException error) {
+        metrics.recordRejected(error.kind());
+        closeWith(error);
+    }
+
+    @Override
+    public void onEvent(SubscriptionEvent event) {
+        send(WebSocketFrames.event(event));
+    }
+
+    @Override
+    public void onEnd(SubscriptionEnd reason) {
+        if (reason == SubscriptionEnd.CACHE_DELETED) {
+            closeWith(TernException.cacheNotFound(topic.cacheName()));
+        } else {
+            close(WebSocketCloseCodes.GOING_AWAY, "server shutting down");
+        }
+    }
+
+    @Override
+    public void onResumeFailed(TernException error) {
+        refuse(error);
+    }
+
+    private void onPublishFrame(String frame) {
+        lastHeardNanos = System.nanoTime();
+        JsonNode requestId = null;
+        try {
+            PublishRequest request = PublishRequest.parse(frame);
+            requestId = request.requestId();
+            JsonNode id = requestId;
+            Principal principal = gateway.authenticate(credential);
+            gateway.publish(principal, topic, request.value()).onComplete(published -> {
+                if (published.succeeded()) {
+                    reply(WebSocketFrames.published(published.result(), id));
+                } else {
+                    replyError(TernException.from(published.cause()), id);
+                }
+            });
+        } catch (PublishRequest.Malformed e) {
+            replyError(e.error, e.requestId);
+        } catch (TernException e) {
+            replyError(e, requestId);
+        } catch (RuntimeException e) {
+            LOG.error("publishing over a WebSocket to {} failed", topic, e);
+            replyError(TernException.internal("internal server error"), requestId);
+        }
+    }
+
+    private void replyError(TernException error, JsonNode requestId) {
+        metrics.recordRejected(error.kind());
+        reply(WebSocketFrames.error(error, requestId));
+    }
+
+    /** An answer to the client's request; stops reading requests while the client does not read its answers. */
+    private void reply(String frame) {
+        send(frame);
+        if (!closed && socket.writeQueueFull()) {
+            socket.pause();
+            drainWaiters.add(socket::resume);
+        }
+    }
+
+    private void send(String frame) {
+        if (!closed) {
+            wroteSinceKeepalive = true;
+            socket.writeTextMessage(frame);
+        }
+    }
+
+    /** A ping every interval, and a heartbeat frame when idle (browsers do not expose pings to scripts). */
+    private void keepalive() {
+        long silentNanos = System.nanoTime() - lastHeardNanos;
+        if (silentNanos > 2 * settings.webSocketPingInterval().toNanos()) {
+            close(WebSocketCloseCodes.GOING_AWAY, "no pong received");
+            return;
+        }
+        socket.writePing(PING);
+        if (!wroteSinceKeepalive && !socket.writeQueueFull()) {
+            send(WebSocketFrames.HEARTBEAT);
+        }
+        wroteSinceKeepalive = false;
+    }
+
+    private SubscriberOutlet outlet() {
+        return new SubscriberOutlet() {
+            @Override
+            public boolean isFull() {
+                return socket.writeQueueFull();
+            }
+
+            @Override
+            public void whenDrained(Runnable onDrained) {
+                drainWaiters.add(onDrained);
+            }
+        };
+    }
+
+    private void drained() {
+        List<Runnable> waiters = List.copyOf(drainWaiters);
+        drainWaiters.clear();
+        waiters.forEach(Runnable::run);
+    }
+
+    private void closeWith(TernException error) {
+        send(WebSocketFrames.error(error, null));
+        close(WebSocketCloseCodes.forError(error.kind(), HttpErrors.status(error.kind())), error.getMessage());
+    }
+
+    private void close(short code, String reason) {
+        if (!closed) {
+            release();
+            // A close reason must fit in a control frame (125 bytes, 2 of them for the code).
+            socket.close(code, reason.length() > 100 ? reason.substring(0, 100) : reason);
+        }
+    }
+
+    private void release() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        drainWaiters.clear();
+        if (subscription != null) {
+            subscription.cancel();
+        }
+        if (keepaliveTimer >= 0) {
+            vertx.cancelTimer(keepaliveTimer);
+        }
+    }
+}

@@ -1,0 +1,395 @@
+// Tern console: plain browser JavaScript, no build step. Talks to Tern's HTTP API with fetch, and watches a topic
+// with EventSource (Server-Sent Events) or WebSocket. Values from the server are always shown with textContent.
+'use strict';
+
+(() => {
+  const MAX_ROWS = 500;
+  // WebSocket close codes after which reconnecting can succeed (see docs/browser.md).
+  const RECONNECTABLE = new Set([1001, 1006, 1011, 1013, 4429]);
+
+  const $ = (id) => document.getElementById(id);
+  const state = { server: '', token: '', watcher: null };
+
+  function setStatus(element, text, kind) {
+    element.textContent = text;
+    element.className = 'status' + (kind ? ' ' + kind : '');
+  }
+
+  function topicPath(cache, topic) {
+    return `/topics/${encodeURIComponent(cache)}/${encodeURIComponent(topic)}`;
+  }
+
+  /** Calls the HTTP API with the token in the Authorization header; throws Error("status: message") on failure. */
+  async function call(method, path, body) {
+    const headers = { Authorization: state.token };
+    if (body !== undefined) {
+      headers['Content-Type'] = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
+      body = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    const response = await fetch(state.server + path, { method, headers, body });
+    const text = await response.text();
+    if (!response.ok) {
+      const error = new Error(`${response.status}: ${text.trim() || response.statusText}`);
+      error.status = response.status;
+      throw error;
+    }
+    const type = response.headers.get('Content-Type') || '';
+    return text && type.includes('json') ? JSON.parse(text) : text;
+  }
+
+  // ---- connection -------------------------------------------------------------------------------------------
+
+  async function connect(event) {
+    event?.preventDefault();
+    state.server = $('server-url').value.replace(/\/+$/, '');
+    state.token = $('token').value.trim();
+    sessionStorage.setItem('tern.server', state.server);
+    sessionStorage.setItem('tern.token', state.token);
+    const status = $('connection-status');
+    setStatus(status, 'Connecting…');
+    try {
+      const list = await call('GET', '/caches');
+      setStatus(status, `Connected to ${state.server} with a super-user key.`, 'ok');
+      renderCaches(list.caches);
+    } catch (error) {
+      if (error.status === 403) {
+        setStatus(status, `Connected to ${state.server} with a topic token: publish and watch work where it permits; `
+          + 'managing caches and minting tokens need a super-user key.', 'ok');
+        $('cache-list').replaceChildren();
+      } else {
+        setStatus(status, `Cannot connect: ${error.message}`, 'error');
+      }
+    }
+  }
+
+  // ---- caches -----------------------------------------------------------------------------------------------
+
+  function renderCaches(caches) {
+    const rows = caches.map((cache) => {
+      const row = document.createElement('tr');
+      const limits = cache.topic_limits || {};
+      for (const value of [cache.name, limits.max_publish_rate || 'unlimited',
+        limits.max_subscription_count || 'unlimited', limits.max_publish_message_size_kb]) {
+        const cell = document.createElement('td');
+        cell.textContent = String(value);
+        row.append(cell);
+      }
+      const actions = document.createElement('td');
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'danger';
+      remove.textContent = 'Delete';
+      remove.addEventListener('click', () => deleteCache(cache.name));
+      actions.append(remove);
+      row.append(actions);
+      return row;
+    });
+    $('cache-list').replaceChildren(...rows);
+  }
+
+  async function refreshCaches() {
+    try {
+      renderCaches((await call('GET', '/caches')).caches);
+    } catch (error) {
+      setStatus($('caches-status'), error.message, 'error');
+    }
+  }
+
+  async function createCache(event) {
+    event.preventDefault();
+    const name = $('cache-name').value.trim();
+    const limits = {};
+    for (const [id, field] of [['cache-rate', 'max_publish_rate'], ['cache-subscriptions', 'max_subscription_count'],
+      ['cache-size', 'max_publish_message_size_kb']]) {
+      if ($(id).value !== '') {
+        limits[field] = Number($(id).value);
+      }
+    }
+    try {
+      await call('PUT', `/caches/${encodeURIComponent(name)}`, Object.keys(limits).length ? limits : undefined);
+      setStatus($('caches-status'), `Created cache ${name}.`, 'ok');
+      for (const id of ['publish-cache', 'watch-cache']) {
+        if (!$(id).value) {
+          $(id).value = name;
+        }
+      }
+      await refreshCaches();
+    } catch (error) {
+      setStatus($('caches-status'), error.message, 'error');
+    }
+  }
+
+  async function deleteCache(name) {
+    if (!window.confirm(`Delete cache ${name}? Its subscriptions end and its topics are forgotten.`)) {
+      return;
+    }
+    try {
+      await call('DELETE', `/caches/${encodeURIComponent(name)}`);
+      setStatus($('caches-status'), `Deleted cache ${name}.`, 'ok');
+      await refreshCaches();
+    } catch (error) {
+      setStatus($('caches-status'), error.message, 'error');
+    }
+  }
+
+  // ---- tokens -----------------------------------------------------------------------------------------------
+
+  async function mint(event) {
+    event.preventDefault();
+    const role = $('mint-role').value;
+    const request = { expires_in_seconds: Number($('mint-expires').value) };
+    if ($('mint-token-id').value.trim()) {
+      request.token_id = $('mint-token-id').value.trim();
+    }
+    if (role === 'super_user') {
+      request.permissions = 'super_user';
+    } else {
+      const kind = $('mint-topic-kind').value;
+      const topicValue = $('mint-topic').value.trim();
+      const topic = kind === 'all' ? '*' : kind === 'prefix' ? { prefix: topicValue } : topicValue;
+      request.permissions = [{ role, cache: $('mint-cache').value.trim(), topic }];
+    }
+    try {
+      const minted = await call('POST', '/tokens', request);
+      $('minted-token').value = minted.token;
+      $('minted').hidden = false;
+      setStatus($('mint-status'), `Valid until ${new Date(minted.valid_until * 1000).toLocaleString()}.`, 'ok');
+    } catch (error) {
+      $('minted').hidden = true;
+      setStatus($('mint-status'), error.message, 'error');
+    }
+  }
+
+  function useMinted() {
+    $('token').value = $('minted-token').value;
+    connect();
+  }
+
+  // ---- publish ----------------------------------------------------------------------------------------------
+
+  async function publish(event) {
+    event.preventDefault();
+    const cache = $('publish-cache').value.trim();
+    const topic = $('publish-topic').value.trim();
+    try {
+      await call('POST', topicPath(cache, topic), $('publish-text').value);
+      setStatus($('publish-status'), `Published to ${cache}/${topic} at ${new Date().toLocaleTimeString()}.`, 'ok');
+    } catch (error) {
+      setStatus($('publish-status'), error.message, 'error');
+    }
+  }
+
+  // ---- watch ------------------------------------------------------------------------------------------------
+
+  function addRow(kind, cells, className) {
+    const row = document.createElement('tr');
+    if (className) {
+      row.className = className;
+    }
+    for (const value of [new Date().toLocaleTimeString(), kind, ...cells]) {
+      const cell = document.createElement('td');
+      cell.textContent = value === undefined || value === null ? '' : String(value);
+      row.append(cell);
+    }
+    row.dataset.kind = kind;
+    const events = $('events');
+    events.prepend(row);
+    while (events.children.length > MAX_ROWS) {
+      events.lastElementChild.remove();
+    }
+  }
+
+  function notice(text) {
+    addRow('notice', ['', '', '', text], 'notice');
+  }
+
+  /** Shows one event in the long-poll item shape; returns the position to resume from after it, if any. */
+  function showEvent(message) {
+    if (message.item) {
+      const item = message.item;
+      const isText = item.value && 'text' in item.value;
+      addRow(isText ? 'text' : 'binary', [item.sequence_page, item.topic_sequence_number, item.publisher_id,
+        isText ? item.value.text : `base64 ${item.value.binary}`], 'item');
+      return { sequence: item.topic_sequence_number + 1, page: item.sequence_page };
+    }
+    if (message.discontinuity) {
+      const gap = message.discontinuity;
+      addRow('discontinuity', [gap.new_sequence_page, `${gap.last_topic_sequence} → ${gap.new_topic_sequence}`, '',
+        `missed messages: last seen ${gap.last_topic_sequence}, next is ${gap.new_topic_sequence}`], 'discontinuity');
+      return { sequence: gap.new_topic_sequence, page: gap.new_sequence_page };
+    }
+    return null;
+  }
+
+  function watch(event) {
+    event.preventDefault();
+    stopWatching();
+    const cache = $('watch-cache').value.trim();
+    const topic = $('watch-topic').value.trim();
+    const from = $('watch-from').value === '' ? null : { sequence: Number($('watch-from').value), page: 0 };
+    const watcher = $('watch-transport').value === 'websocket'
+      ? watchWebSocket(cache, topic, from)
+      : watchEventSource(cache, topic, from);
+    state.watcher = watcher;
+    $('stop').disabled = false;
+  }
+
+  function stopWatching() {
+    if (state.watcher) {
+      state.watcher.stop();
+      state.watcher = null;
+      setStatus($('watch-status'), 'Stopped.');
+    }
+    $('stop').disabled = true;
+  }
+
+  /** EventSource with ?format=json: every event is a plain message in the long-poll item shape. */
+  function watchEventSource(cache, topic, from) {
+    const params = new URLSearchParams({ token: state.token, format: 'json' });
+    if (from) {
+      params.set('sequence_number', String(from.sequence));
+      if (from.page) {
+        params.set('sequence_page', String(from.page));
+      }
+    }
+    let lastPosition = null;
+    const url = `${state.server}${topicPath(cache, topic)}?${params}`;
+    const status = $('watch-status');
+    const source = new EventSource(url);
+    const watcher = { stop: () => source.close() };
+    setStatus(status, `Connecting to ${cache}/${topic} with Server-Sent Events…`);
+    source.onopen = () => {
+      setStatus(status, `Watching ${cache}/${topic} with Server-Sent Events.`, 'ok');
+      notice('stream open');
+    };
+    source.onmessage = (message) => {
+      const data = JSON.parse(message.data);
+      if (data.end) {
+        source.close();
+        const why = data.end.message ? `${data.end.reason}: ${data.end.message}` : data.end.reason;
+        notice(`stream ended (${why})`);
+        setStatus(status, `Stream ended: ${why}.`, data.end.reason === 'shutdown' ? '' : 'error');
+        if (data.end.reason === 'shutdown') {
+          // The server is going away: reconnect like EventSource would, from the last event id.
+          setTimeout(() => {
+            if (state.watcher === watcher) {
+              state.watcher = watchEventSource(cache, topic, lastPosition || from);
+            }
+          }, 2000);
+        }
+        return;
+      }
+      const next = showEvent(data);
+      if (next) {
+        lastPosition = next;
+      }
+    };
+    source.onerror = async () => {
+      if (source.readyState === EventSource.CONNECTING) {
+        setStatus(status, 'Connection lost; EventSource is reconnecting from the last event id…');
+        return;
+      }
+      // EventSource does not reveal why a stream was refused; ask once with fetch to show the status and message.
+      const reason = await refusalOf(url);
+      setStatus(status, `Stream refused: ${reason}`, 'error');
+    };
+    return watcher;
+  }
+
+  async function refusalOf(url) {
+    const abort = new AbortController();
+    try {
+      const response = await fetch(url, { headers: { Accept: 'text/event-stream' }, signal: abort.signal });
+      if (response.ok) {
+        return 'the stream closed';
+      }
+      return `${response.status}: ${(await response.text()).trim()}`;
+    } catch (error) {
+      return `cannot reach the server (${error.message})`;
+    } finally {
+      abort.abort();
+    }
+  }
+
+  /** WebSocket: JSON frames in the long-poll item shape; reconnects from the last position when the close code says so. */
+  function watchWebSocket(cache, topic, from) {
+    const status = $('watch-status');
+    let position = from;
+    let stopped = false;
+    let socket = null;
+    let attempts = 0;
+
+    function open() {
+      const params = new URLSearchParams({ token: state.token });
+      if (position) {
+        params.set('sequence_number', String(position.sequence));
+        params.set('sequence_page', String(position.page));
+      }
+      const url = `${state.server.replace(/^http/, 'ws')}${topicPath(cache, topic)}?${params}`;
+      setStatus(status, `Connecting to ${cache}/${topic} with WebSocket…`);
+      socket = new WebSocket(url);
+      socket.onmessage = (message) => {
+        const data = JSON.parse(message.data);
+        if (data.heartbeat) {
+          if (status.textContent.startsWith('Connecting')) {
+            attempts = 0;
+            setStatus(status, `Watching ${cache}/${topic} with WebSocket.`, 'ok');
+            notice('socket open');
+          }
+          return;
+        }
+        if (data.error) {
+          notice(`error ${data.error.status}: ${data.error.message}`);
+          return;
+        }
+        const next = showEvent(data);
+        if (next) {
+          position = next;
+        }
+      };
+      socket.onclose = (close) => {
+        if (stopped) {
+          return;
+        }
+        const why = `closed with ${close.code}${close.reason ? ` (${close.reason})` : ''}`;
+        notice(why);
+        if (RECONNECTABLE.has(close.code)) {
+          const delay = Math.min(30000, 1000 * 2 ** attempts++);
+          setStatus(status, `Socket ${why}; reconnecting in ${delay / 1000} s…`);
+          setTimeout(() => { if (!stopped) open(); }, delay);
+        } else {
+          setStatus(status, `Socket ${why}; not reconnecting.`, 'error');
+        }
+      };
+    }
+
+    open();
+    return {
+      stop: () => {
+        stopped = true;
+        socket?.close(1000, 'stopped');
+      },
+    };
+  }
+
+  // ---- start ------------------------------------------------------------------------------------------------
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('server-url').value = sessionStorage.getItem('tern.server') || window.location.origin;
+    $('token').value = sessionStorage.getItem('tern.token') || '';
+    $('publish-topic').value = 'demo';
+    $('watch-topic').value = 'demo';
+    $('connect-form').addEventListener('submit', connect);
+    $('create-cache-form').addEventListener('submit', createCache);
+    $('refresh-caches').addEventListener('click', refreshCaches);
+    $('mint-form').addEventListener('submit', mint);
+    $('use-minted').addEventListener('click', useMinted);
+    $('publish-form').addEventListener('submit', publish);
+    $('watch-form').addEventListener('submit', watch);
+    $('stop').addEventListener('click', stopWatching);
+    $('clear').addEventListener('click', () => $('events').replaceChildren());
+    if ($('token').value) {
+      connect();
+    }
+  });
+})();

@@ -135,23 +135,25 @@ public final class InMemoryTopicEngine implements TopicEngine {
             this.page = page;
         }
 
-        /** Returns the appended item, or null when this topic was removed and the caller must look again. */
+        /**
+         * Returns the appended item, or null when this topic was removed and the caller must look again.
+         * The delivery tasks are queued while the lock is held: publishers on different threads would otherwise
+         * queue them out of sequence order, and a subscriber skips an item older than one it already delivered.
+         * Queuing is one task per event loop with subscribers, so the lock stays short.
+         */
         TopicItem append(TopicValue value, String publisherId) {
-            TopicItem item;
-            SubscriberGroup[] targets;
             synchronized (this) {
                 if (removed) {
                     return null;
                 }
-                item = new TopicItem(page, ++lastSequence, value, publisherId);
+                TopicItem item = new TopicItem(page, ++lastSequence, value, publisherId);
                 history.append(item);
                 lastActivityNanos = System.nanoTime();
-                targets = groups;
+                for (SubscriberGroup group : groups) {
+                    group.dispatch(item);
+                }
+                return item;
             }
-            for (SubscriberGroup group : targets) {
-                group.dispatch(item);
-            }
-            return item;
         }
 
         MemorySubscription subscribe(StartPosition from, SubscriptionListener listener, Context context) {

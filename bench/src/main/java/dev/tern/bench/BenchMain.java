@@ -62,11 +62,16 @@ public final class BenchMain {
 
         @Override
         public Integer call() throws Exception {
-            int loopCount = Runtime.getRuntime().availableProcessors();
-            Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(!Boolean.getBoolean("bench.nio")).setEventLoopPoolSize(loopCount));
-            List<Context> loops = EventLoops.of(vertx, loopCount);
+            // Subscribers read on one loop per core; publishers get a loop of their own, so that a flood of
+            // deliveries never delays the next publish (which would lower the offered load).
+            int subscriberLoops = Runtime.getRuntime().availableProcessors();
+            Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                    .setEventLoopPoolSize(subscriberLoops + 1));
+            List<Context> all = EventLoops.of(vertx, subscriberLoops + 1);
+            List<Context> loops = all.subList(0, subscriberLoops);
+            List<Context> publisherLoops = all.subList(subscriberLoops, subscriberLoops + 1);
             Target server = new Target(target, host, port, cache, token, subscriberHosts);
-            Workloads workloads = new Workloads(vertx, loops, server);
+            Workloads workloads = new Workloads(vertx, loops, publisherLoops, server);
             ResultSink sink = new ResultSink(out, label, target);
             System.out.println("== " + label + " on " + target);
             try {

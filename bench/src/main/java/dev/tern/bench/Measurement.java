@@ -34,10 +34,11 @@ final class Measurement {
         return nanos >= windowStart && nanos < windowEnd;
     }
 
-    void published(boolean ok, long sentNanos) {
+    /** A publish was answered now: counted in the window when the answer came inside it. */
+    void published(boolean ok) {
         if (!ok) {
             failedPublishes.increment();
-        } else if (inWindow(sentNanos)) {
+        } else if (inWindow(BenchClock.nanos())) {
             publishesInWindow.increment();
         }
     }

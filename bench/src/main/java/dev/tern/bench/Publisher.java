@@ -195,7 +195,7 @@ final class Publisher implements AutoCloseable {
                 System.err.println("bench: publish to " + target.name() + " failed: "
                         + (error == null ? "HTTP " + status : error));
             }
-            measurement.published(ok, stamp);
+            measurement.published(ok);
             if (ok) {
                 next();
             } else {

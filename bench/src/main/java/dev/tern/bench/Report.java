@@ -73,7 +73,7 @@ final class Report {
             return "n/a";
         }
         if (Double.isNaN(value)) {
-            return "not yet";
+            return "–";
         }
         if (metric.contains("/s")) {
             return String.format(Locale.ROOT, "%,.0f", value);

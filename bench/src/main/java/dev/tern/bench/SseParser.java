@@ -33,7 +33,12 @@ final class SseParser {
 
     void feed(Buffer buffer) {
         byte[] bytes = buffer.getBytes();
-        for (byte b : bytes) {
+        feed(bytes, 0, bytes.length);
+    }
+
+    void feed(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
             if (b == '\n' && lastWasCr) {
                 lastWasCr = false;
                 continue;

@@ -2,9 +2,9 @@ package dev.tern.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
 
 import java.util.Arrays;
 
@@ -27,38 +27,49 @@ final class SseSubscriber implements SseParser.Listener {
     long orderDigest = 17;
     volatile boolean ended;
     volatile String failure;
-    private HttpClientResponse response;
+    private NetSocket socket;
 
     SseSubscriber(int topic, Measurement measurement) {
         this.topic = topic;
         this.measurement = measurement;
     }
 
-    /** Completes once the response headers (200) arrived; fails on any other status or a connection error. */
-    Future<Void> connect(HttpClient client, RequestOptions options) {
+    /** Completes once the response head (200) arrived; fails on any other status or a connection error. */
+    Future<Void> connect(NetClient client, Target target, String host) {
         Promise<Void> connected = Promise.promise();
-        client.request(options)
-                .compose(request -> request.send())
-                .onSuccess(resp -> {
-                    if (resp.statusCode() != 200) {
-                        failure = "HTTP " + resp.statusCode();
-                        resp.end();
-                        connected.tryFail(failure);
-                        return;
-                    }
-                    response = resp;
-                    resp.handler(parser::feed);
-                    resp.exceptionHandler(e -> {
-                        ended = true;
-                        failure = String.valueOf(e);
-                    });
-                    resp.endHandler(v -> ended = true);
-                    connected.tryComplete();
-                })
-                .onFailure(e -> {
+        SseStreamReader reader = new SseStreamReader(parser, status -> {
+            if (status == 200) {
+                connected.tryComplete();
+            } else {
+                failure = "HTTP " + status;
+                connected.tryFail(failure);
+                socket.close();
+            }
+        });
+        client.connect(target.port(), host).onComplete(ar -> {
+            if (ar.failed()) {
+                failure = String.valueOf(ar.cause());
+                connected.tryFail(ar.cause());
+                return;
+            }
+            socket = ar.result();
+            socket.handler(bytes -> {
+                try {
+                    reader.feed(bytes.getBytes());
+                } catch (RuntimeException e) {
                     failure = String.valueOf(e);
-                    connected.tryFail(e);
-                });
+                    socket.close();
+                }
+                if (reader.done()) {
+                    ended = true;
+                }
+            });
+            socket.closeHandler(v -> {
+                ended = true;
+                connected.tryFail("connection closed");
+            });
+            socket.write(Buffer.buffer(SseStreamReader.request(target, host, topic)));
+        });
         return connected.future();
     }
 
@@ -92,8 +103,8 @@ final class SseSubscriber implements SseParser.Listener {
 
     /** Stops reading; the connection is closed with its client. */
     void pause() {
-        if (response != null) {
-            response.pause();
+        if (socket != null) {
+            socket.pause();
         }
     }
 }

@@ -2,9 +2,8 @@ package dev.tern.bench;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Opens many SSE subscribers cheaply: one HTTP client, connections spread over the client's event loops (each
+ * Opens many SSE subscribers cheaply: raw connections spread over the client's event loops (each
  * subscriber lives on one loop, no thread hops), a bounded number of connects in flight so the server's accept
  * backlog never overflows.
  */
@@ -23,10 +22,10 @@ final class SubscriberFleet implements AutoCloseable {
     private static final int CONNECTS_IN_FLIGHT = 256;
 
     final List<SseSubscriber> subscribers;
-    private final List<HttpClientAgent> clients;
+    private final List<NetClient> clients;
     final int failedToConnect;
 
-    private SubscriberFleet(List<SseSubscriber> subscribers, List<HttpClientAgent> clients, int failedToConnect) {
+    private SubscriberFleet(List<SseSubscriber> subscribers, List<NetClient> clients, int failedToConnect) {
         this.subscribers = subscribers;
         this.clients = clients;
         this.failedToConnect = failedToConnect;
@@ -34,15 +33,9 @@ final class SubscriberFleet implements AutoCloseable {
 
     static SubscriberFleet open(Vertx vertx, List<Context> loops, Target target, int count, IntUnaryOperator topicOf,
                                 Measurement measurement) throws InterruptedException {
-        List<HttpClientAgent> clients = new ArrayList<>();
+        List<NetClient> clients = new ArrayList<>();
         for (int i = 0; i < loops.size(); i++) {
-            clients.add(vertx.createHttpClient(
-                    new HttpClientOptions()
-                            .setKeepAlive(true)
-                            .setTcpNoDelay(true)
-                            .setIdleTimeout(0)
-                            .setConnectTimeout(30_000),
-                    new PoolOptions().setHttp1MaxSize(Math.max(1, count)).setMaxWaitQueueSize(-1)));
+            clients.add(vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(30_000)));
         }
         List<SseSubscriber> subscribers = new ArrayList<>(count);
         Semaphore inFlight = new Semaphore(CONNECTS_IN_FLIGHT);
@@ -54,9 +47,10 @@ final class SubscriberFleet implements AutoCloseable {
             subscribers.add(subscriber);
             int connection = i;
             inFlight.acquire();
-            HttpClientAgent client = clients.get(i % loops.size());
+            NetClient client = clients.get(i % loops.size());
+            String host = target.subscriberHosts().get(connection % target.subscriberHosts().size());
             loops.get(i % loops.size()).runOnContext(v ->
-                    subscriber.connect(client, target.subscribe(subscriber.topic, connection)).onComplete(ar -> {
+                    subscriber.connect(client, target, host).onComplete(ar -> {
                         if (ar.failed()) {
                             failed.incrementAndGet();
                             if (firstFailureReported.getAndIncrement() == 0) {

@@ -1,8 +1,5 @@
 package dev.tern.bench;
 
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-
 import java.util.List;
 
 /**
@@ -16,32 +13,5 @@ record Target(String name, String host, int port, String cache, String token, Li
 
     String topicPath(int topic) {
         return "/topics/" + cache + "/t" + topic;
-    }
-
-    RequestOptions publish(int topic) {
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setHost(host)
-                .setPort(port)
-                .setURI(topicPath(topic))
-                .putHeader("Content-Type", "text/plain");
-        return authorized(options);
-    }
-
-    RequestOptions subscribe(int topic, int connection) {
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setHost(subscriberHosts.get(connection % subscriberHosts.size()))
-                .setPort(port)
-                .setURI(topicPath(topic))
-                .putHeader("Accept", "text/event-stream");
-        return authorized(options);
-    }
-
-    private RequestOptions authorized(RequestOptions options) {
-        if (token != null && !token.isEmpty()) {
-            options.putHeader("Authorization", token);
-        }
-        return options;
     }
 }

@@ -14,11 +14,13 @@ final class Workloads {
 
     private final Vertx vertx;
     private final List<Context> loops;
+    private final List<Context> publisherLoops;
     private final Target target;
 
-    Workloads(Vertx vertx, List<Context> loops, Target target) {
+    Workloads(Vertx vertx, List<Context> loops, List<Context> publisherLoops, Target target) {
         this.vertx = vertx;
         this.loops = loops;
+        this.publisherLoops = publisherLoops;
         this.target = target;
     }
 
@@ -38,7 +40,7 @@ final class Workloads {
                     subscribers - fleet.failedToConnect, fleet.failedToConnect);
             Blocking.sleep(SUBSCRIBERS_SETTLE_MILLIS);
         }
-        try (Publisher publisher = new Publisher(vertx, loops, target, topics, measurement)) {
+        try (Publisher publisher = new Publisher(vertx, publisherLoops, target, topics, measurement)) {
             CountDownLatch lanesDone = publisher.start(lanes, rate);
             Blocking.sleep(warmupMillis);
             measurement.startWindow();
@@ -63,12 +65,16 @@ final class Workloads {
             if (metrics.contains("deliveries")) {
                 sink.add("deliveries/s", measurement.deliveriesInWindow.sum() / seconds, "");
             }
+            String noLatency = latency.getTotalCount() == 0
+                    ? "no message sent in the measurement window arrived (the publishers fell behind)" : "";
             if (metrics.contains("latency")) {
-                sink.add("p50 latency (ms)", latency.getValueAtPercentile(50) / 1000.0, "");
-                sink.add("p99 latency (ms)", latency.getValueAtPercentile(99) / 1000.0, "");
-                sink.add("p99.9 latency (ms)", latency.getValueAtPercentile(99.9) / 1000.0, "");
+                sink.add("publishes/s achieved (of " + (long) rate + " scheduled)",
+                        measurement.publishesInWindow.sum() / seconds, publishNote);
+                sink.add("p50 latency (ms)", percentileMillis(latency, 50), noLatency);
+                sink.add("p99 latency (ms)", percentileMillis(latency, 99), noLatency);
+                sink.add("p99.9 latency (ms)", percentileMillis(latency, 99.9), noLatency);
             } else if (metrics.contains("p99")) {
-                sink.add("p99 latency (ms)", latency.getValueAtPercentile(99) / 1000.0, "");
+                sink.add("p99 latency (ms)", percentileMillis(latency, 99), noLatency);
             }
             sink.add("delivered in order (%)", 100.0 * check.deliveredFraction(), failed);
         } finally {
@@ -76,6 +82,10 @@ final class Workloads {
                 fleet.close();
             }
         }
+    }
+
+    private static double percentileMillis(Histogram latency, double percentile) {
+        return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(percentile) / 1000.0;
     }
 
     /** Opens {@code count} SSE subscribers, one topic each, nothing published; reports server memory per subscriber. */

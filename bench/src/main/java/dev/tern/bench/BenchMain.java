@@ -24,7 +24,7 @@ public final class BenchMain {
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one workload against one server.")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle")
+        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout")
         String workload;
         @Option(names = "--label", required = true, description = "Workload name in the table.")
         String label;
@@ -79,7 +79,9 @@ public final class BenchMain {
                     case "publish":
                     case "fanout":
                     case "topics":
-                        workloads.publishLoad(sink, connections, topics, subscribers, rate,
+                    case "grpc-publish":
+                    case "grpc-fanout":
+                        workloads.publishLoad(sink, workload.startsWith("grpc-"), connections, topics, subscribers, rate,
                                 (long) (warmup * 1000), (long) (duration * 1000), metrics);
                         break;
                     case "idle":

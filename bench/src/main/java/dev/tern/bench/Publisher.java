@@ -22,15 +22,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * scheduled times and, when it falls behind, stamps the scheduled time (waiting for the server counts as latency).
  * Requests are pre-encoded bytes on a raw TCP connection, so the load generator spends little CPU per publish.
  */
-final class Publisher implements AutoCloseable {
+final class Publisher implements PublishLanes {
     private final Target target;
     private final int topics;
     private final Measurement measurement;
     private final List<Context> loops;
     private final List<NetClient> clients = new ArrayList<>();
     private final byte[][] requestHeads;
-    /** Successful publishes per topic, warm-up included: what each subscriber of that topic must receive. */
-    final AtomicLongArray okByTopic;
+    private final AtomicLongArray okByTopic;
     private volatile boolean stopped;
 
     Publisher(Vertx vertx, List<Context> loops, Target target, int topics, Measurement measurement) {
@@ -60,11 +59,9 @@ final class Publisher implements AutoCloseable {
         return head.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /**
-     * Runs {@code lanes} lanes spread over the event loops until {@link #stop()}; {@code ratePerSecond <= 0} means
-     * as fast as the server answers.
-     */
-    CountDownLatch start(int lanes, double ratePerSecond) {
+    /** Runs {@code lanes} lanes spread over the event loops until {@link #stop()}. */
+    @Override
+    public CountDownLatch start(int lanes, double ratePerSecond) {
         CountDownLatch finished = new CountDownLatch(lanes);
         long origin = BenchClock.nanos();
         for (int i = 0; i < lanes; i++) {
@@ -75,8 +72,14 @@ final class Publisher implements AutoCloseable {
         return finished;
     }
 
-    void stop() {
+    @Override
+    public void stop() {
         stopped = true;
+    }
+
+    @Override
+    public AtomicLongArray okByTopic() {
+        return okByTopic;
     }
 
     @Override

@@ -22,12 +22,12 @@ final class SubscriberFleet implements AutoCloseable {
     private static final int CONNECTS_IN_FLIGHT = 256;
 
     final List<SseSubscriber> subscribers;
-    private final List<NetClient> clients;
+    private final Runnable closer;
     final int failedToConnect;
 
-    private SubscriberFleet(List<SseSubscriber> subscribers, List<NetClient> clients, int failedToConnect) {
+    SubscriberFleet(List<SseSubscriber> subscribers, Runnable closer, int failedToConnect) {
         this.subscribers = subscribers;
-        this.clients = clients;
+        this.closer = closer;
         this.failedToConnect = failedToConnect;
     }
 
@@ -64,7 +64,8 @@ final class SubscriberFleet implements AutoCloseable {
         if (!done.await(120, TimeUnit.SECONDS)) {
             System.err.println("bench: not every subscriber connected within 120 s");
         }
-        return new SubscriberFleet(subscribers, clients, failed.get() + (int) done.getCount());
+        return new SubscriberFleet(subscribers, () -> clients.forEach(client -> Blocking.await(client.close())),
+                failed.get() + (int) done.getCount());
     }
 
     long received() {
@@ -77,6 +78,6 @@ final class SubscriberFleet implements AutoCloseable {
 
     @Override
     public void close() {
-        clients.forEach(client -> Blocking.await(client.close()));
+        closer.run();
     }
 }

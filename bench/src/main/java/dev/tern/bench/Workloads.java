@@ -29,18 +29,19 @@ final class Workloads {
      * SSE subscribers listen (subscriber {@code i} on topic {@code i % topics}). Rate {@code <= 0}: as fast as the
      * server answers.
      */
-    void publishLoad(ResultSink sink, int lanes, int topics, int subscribers, double rate, long warmupMillis,
-                     long durationMillis, List<String> metrics) throws InterruptedException {
+    void publishLoad(ResultSink sink, boolean grpc, int lanes, int topics, int subscribers, double rate,
+                     long warmupMillis, long durationMillis, List<String> metrics) throws InterruptedException {
         Measurement measurement = new Measurement();
-        SubscriberFleet fleet = subscribers > 0
-                ? SubscriberFleet.open(vertx, loops, target, subscribers, i -> i % topics, measurement)
-                : null;
+        SubscriberFleet fleet = subscribers <= 0 ? null
+                : grpc ? GrpcSubscribers.open(target, subscribers, i -> i % topics, measurement)
+                : SubscriberFleet.open(vertx, loops, target, subscribers, i -> i % topics, measurement);
         if (fleet != null) {
             System.out.printf("  %s: %d subscribers connected (%d failed)%n", target.name(),
                     subscribers - fleet.failedToConnect, fleet.failedToConnect);
             Blocking.sleep(SUBSCRIBERS_SETTLE_MILLIS);
         }
-        try (Publisher publisher = new Publisher(vertx, publisherLoops, target, topics, measurement)) {
+        try (PublishLanes publisher = grpc ? new GrpcPublisher(target, lanes, topics, measurement)
+                : new Publisher(vertx, publisherLoops, target, topics, measurement)) {
             CountDownLatch lanesDone = publisher.start(lanes, rate);
             Blocking.sleep(warmupMillis);
             measurement.startWindow();
@@ -58,7 +59,7 @@ final class Workloads {
             if (fleet == null) {
                 return;
             }
-            DeliveryCheck check = DeliveryCheck.afterDrain(fleet, publisher.okByTopic, DRAIN_MAX_MILLIS);
+            DeliveryCheck check = DeliveryCheck.afterDrain(fleet, publisher.okByTopic(), DRAIN_MAX_MILLIS);
             System.out.println("  " + target.name() + ": " + check);
             Histogram latency = measurement.latencies();
             String failed = check.passed() ? "" : "FAILED: " + check;

@@ -15,6 +15,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const jar = process.env.TERN_JAR || join(here, '..', 'tern-server', 'target', 'tern.jar');
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const screenshots = join(here, 'screenshots');
+// Outside CI a machine without Chromium skips the test (and says so); under CI=true it must run.
+const skip = !existsSync(chromiumPath) && process.env.CI !== 'true'
+  ? `${chromiumPath} is missing (apt-get install chromium, or set CHROMIUM_PATH)` : false;
 
 let server;
 let baseUrl;
@@ -60,6 +63,9 @@ function eventRow(kind, text) {
 }
 
 before(async () => {
+  if (skip) {
+    return;
+  }
   baseUrl = await startServer();
   superUserKey = readFileSync(join(dataDir, 'superuser-api-key'), 'utf8').trim();
   context = await chromium.launchPersistentContext(profileDir, {
@@ -90,8 +96,8 @@ after(async () => {
   rmSync(profileDir, { recursive: true, force: true });
 });
 
-test('the console creates a cache, publishes and shows messages live over SSE and WebSocket', async () => {
-  console.time('goto'); await page.goto(`${baseUrl}/`); console.timeEnd('goto');
+test('the console creates a cache, publishes and shows messages live over SSE and WebSocket', { skip }, async () => {
+  await page.goto(`${baseUrl}/`);
   await page.fill('#token', superUserKey);
   await page.click('#connect');
   await page.locator('#connection-status', { hasText: 'super-user key' }).waitFor();
@@ -146,7 +152,7 @@ test('the console creates a cache, publishes and shows messages live over SSE an
   assert.match(await gap.textContent(), /last seen 0, next is 4/);
   await eventRow('text', 'six').waitFor();
 
-  console.timeLog('goto'); mkdirSync(screenshots, { recursive: true });
+  mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, 'console.png'), fullPage: true });
   assert.deepEqual(pageErrors, []);
 });

@@ -1,6 +1,7 @@
 package dev.tern;
 
 import dev.tern.cli.CacheCommand;
+import dev.tern.cli.CertCommand;
 import dev.tern.cli.PublishCommand;
 import dev.tern.cli.ServeCommand;
 import dev.tern.cli.SubscribeCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "tern 0.1.0",
         description = "A self-hosted pub/sub server that speaks Momento Topics.",
         subcommands = {ServeCommand.class, CacheCommand.class, TokenCommand.class, PublishCommand.class,
-                SubscribeCommand.class})
+                SubscribeCommand.class, CertCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -4,7 +4,8 @@ import dev.tern.error.TernException;
 
 /**
  * The one rule for cache and topic names: 1 to 255 characters, each URL-safe without escaping
- * (letters, digits, {@code - _ . ~}, and {@code :} for namespaced topics such as {@code chat:lobby}).
+ * (letters, digits, {@code - _ . ~}, and {@code :} for namespaced topics such as {@code chat:lobby}), and neither
+ * {@code .} nor {@code ..}, which URL paths resolve away.
  */
 public final class ResourceNames {
     public static final int MAX_LENGTH = 255;
@@ -26,6 +27,9 @@ public final class ResourceNames {
         }
         if (name.length() > MAX_LENGTH) {
             throw TernException.badRequest(what + " name must be at most " + MAX_LENGTH + " characters");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw TernException.badRequest(what + " name must not be . or .. (URL paths resolve them away)");
         }
         for (int i = 0; i < name.length(); i++) {
             if (!isUrlSafe(name.charAt(i))) {

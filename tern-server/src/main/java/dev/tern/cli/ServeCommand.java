@@ -83,6 +83,22 @@ public final class ServeCommand implements Callable<Integer> {
             description = "WebSocket ping (and idle heartbeat frame) interval; no pong for two intervals disconnects (default: ${DEFAULT-VALUE}).")
     Duration webSocketPingInterval;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "TLS certificate chain (PEM); with --tls-key the main port speaks TLS (HTTP/2 via ALPN), "
+                    + "or, with --tls-port, an extra listener does. `tern cert` makes a development certificate.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PEM: PKCS#8, or PKCS#1 for RSA).")
+    Path tlsKey;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = "Serve TLS on this extra port and keep the main port plaintext (e.g. 443 for the Java SDK's topic client).")
+    Integer tlsPort;
+
+    @Option(names = "--grpc-heartbeat-interval", defaultValue = "15s", converter = DurationConverter.class,
+            description = "Heartbeat cadence on idle gRPC subscriptions (default: ${DEFAULT-VALUE}).")
+    Duration grpcHeartbeatInterval;
+
     /** The configuration these options describe; fails with a usage message on impossible values. */
     public TernConfig toConfig() {
         if (port < 0 || port > 65535) {
@@ -100,11 +116,20 @@ public final class ServeCommand implements Callable<Integer> {
         if (historyMessages < 1 || historyBytes < 1) {
             throw new IllegalArgumentException("--history-messages and --history-bytes must be at least 1");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (tlsPort != null && (tlsCert == null || tlsPort < 0 || tlsPort > 65535)) {
+            throw new IllegalArgumentException("--tls-port needs --tls-cert and --tls-key, and a port between 0 and 65535");
+        }
+        if (grpcHeartbeatInterval.isZero() || grpcHeartbeatInterval.isNegative()) {
+            throw new IllegalArgumentException("--grpc-heartbeat-interval must be positive");
+        }
         String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? "localhost:" + port : publicEndpoint;
         BrowserConfig browser = new BrowserConfig(BrowserConfig.parseOrigins(corsAllowedOrigins),
                 sseHeartbeatInterval, sseRetry, webSocketPingInterval);
         return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,
-                longPollTimeout, limits, accessLog, browser);
+                longPollTimeout, limits, accessLog, tlsCert, tlsKey, tlsPort, grpcHeartbeatInterval, browser);
     }
 
     @Override

@@ -19,6 +19,11 @@ import java.time.Duration;
  * @param longPollTimeout    longest a long-poll request waits before answering with no items
  * @param defaultTopicLimits limits of a cache created without its own
  * @param accessLog          log one line per HTTP request
+ * @param tlsCert            PEM certificate chain; with {@code tlsKey}, the main port speaks TLS (or, when
+ *                           {@code tlsPort} is set, an extra TLS listener does); null for plaintext only
+ * @param tlsKey             PEM private key of {@code tlsCert}
+ * @param tlsPort            port of an extra TLS listener beside the plaintext main port (0 picks one); null for none
+ * @param grpcHeartbeatInterval how often an idle gRPC subscription receives a heartbeat
  * @param browser            CORS and the browser transports (Server-Sent Events, WebSocket)
  */
 public record TernConfig(
@@ -32,5 +37,18 @@ public record TernConfig(
         Duration longPollTimeout,
         TopicLimits defaultTopicLimits,
         boolean accessLog,
+        Path tlsCert,
+        Path tlsKey,
+        Integer tlsPort,
+        Duration grpcHeartbeatInterval,
         BrowserConfig browser) {
+
+    public boolean tlsEnabled() {
+        return tlsCert != null;
+    }
+
+    /** The main port speaks TLS when a certificate is given and no separate TLS port is asked for. */
+    public boolean mainPortTls() {
+        return tlsEnabled() && tlsPort == null;
+    }
 }

@@ -45,6 +45,7 @@ public final class HttpApi {
             router.route().handler(AccessLog::handle);
         }
         router.route().handler(CorsPolicy.handler(deps.browser()));
+        router.route().handler(QueryParams::requireDecodable);
         router.post(TopicPath.PREFIX + "*")
                 .handler(BodyHandler.create(false).setBodyLimit(TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L))
                 .handler(publish::handle);

@@ -2,10 +2,26 @@ package dev.tern.http;
 
 import dev.tern.error.TernException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /** Typed query values with a 400 for anything malformed. */
 public final class QueryParams {
     private QueryParams() {
+    }
+
+    /**
+     * Fails a request whose query string cannot be percent-decoded with a 400, before any route reads it. Otherwise
+     * the decoder's exception would surface as a 500, and its message, which quotes the whole URI (a {@code ?token=}
+     * included), would be logged.
+     */
+    static void requireDecodable(RoutingContext ctx) {
+        try {
+            ctx.request().params();
+        } catch (IllegalArgumentException e) {
+            ctx.fail(TernException.badRequest("malformed percent-encoding in the query string"));
+            return;
+        }
+        ctx.next();
     }
 
     public static long nonNegativeLong(HttpServerRequest request, String name) {

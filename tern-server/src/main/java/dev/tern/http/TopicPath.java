@@ -15,6 +15,10 @@ public final class TopicPath {
     }
 
     public static TopicKey parse(String rawPath) {
+        if (!rawPath.startsWith(PREFIX)) {
+            // "/topics" alone also reaches the topic routes
+            throw TernException.badRequest("the path must be /topics/{cacheName}/{topicName}");
+        }
         String rest = rawPath.substring(PREFIX.length());
         int slash = rest.indexOf('/');
         if (slash < 0 || rest.indexOf('/', slash + 1) >= 0) {

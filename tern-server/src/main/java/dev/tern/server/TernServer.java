@@ -7,6 +7,7 @@ import dev.tern.auth.TokenIssuer;
 import dev.tern.auth.TokenVerifier;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.config.TernConfig;
+import dev.tern.grpc.MomentoGrpc;
 import dev.tern.http.HttpApi;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
@@ -19,9 +20,12 @@ import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +45,7 @@ public final class TernServer {
     private final TopicEngine engine;
     private final Readiness readiness = new Readiness();
     private int port;
+    private int tlsPort = -1;
 
     private TernServer(TernConfig config) {
         this.config = config;
@@ -79,43 +84,79 @@ public final class TernServer {
                 new PublishRateLimiter(), new SubscriptionCounter(), engine, metrics);
         Router router = HttpApi.router(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(), readiness, config.browser()));
+        MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
+                metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval()));
+        // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes.
+        Handler<HttpServerRequest> dispatch = request -> {
+            if (MomentoGrpc.accepts(request)) {
+                grpc.handle(request);
+            } else {
+                router.handle(request);
+            }
+        };
 
-        return deployHttp(router).onSuccess(v -> {
+        Future<Void> listening = deployHttp(dispatch, config.port(), config.mainPortTls(), -1).map(actual -> {
+            port = actual;
+            return null;
+        });
+        if (config.tlsPort() != null) {
+            listening = listening.compose(v -> deployHttp(dispatch, config.tlsPort(), true, -2)).map(actual -> {
+                tlsPort = actual;
+                return null;
+            });
+        }
+        return listening.onSuccess(v -> {
             readiness.set(true);
-            LOG.info("Tern listening on {}:{} with data directory {}", config.host(), port, dataDirectory.root());
+            LOG.info("Tern listening on {}:{}{} with data directory {}", config.host(), port,
+                    config.mainPortTls() ? " (TLS)" : tlsPort >= 0 ? " and TLS on port " + tlsPort : "",
+                    dataDirectory.root());
         });
     }
 
     /**
      * One listener first, to learn the port when 0 was asked for; then one per remaining event loop on that port.
      * Vert.x shares a listening socket only between servers asking for the same port, and never for port 0, so a
-     * free port is asked for as -1: Vert.x's "random port, shared by every server that asks for -1".
+     * free port is asked for as a negative number: Vert.x's "random port, shared by every server that asks for the
+     * same negative number" ({@code randomKey} keeps the main and the TLS listener apart). Completes with the port.
      */
-    private Future<Void> deployHttp(Router router) {
+    private Future<Integer> deployHttp(Handler<HttpServerRequest> handler, int requestedPort, boolean tls, int randomKey) {
         int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        int listenPort = config.port() == 0 ? -1 : config.port();
-        HttpVerticle first = new HttpVerticle(httpOptions(listenPort), router);
+        int listenPort = requestedPort == 0 ? randomKey : requestedPort;
+        HttpVerticle first = new HttpVerticle(httpOptions(listenPort, tls), handler);
         return vertx.deployVerticle(first)
                 .compose(id -> {
-                    port = first.actualPort();
+                    int actual = first.actualPort();
                     if (loops <= 1) {
-                        return Future.succeededFuture();
+                        return Future.succeededFuture(actual);
                     }
-                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(listenPort), router),
-                            new DeploymentOptions().setInstances(loops - 1));
-                })
-                .mapEmpty();
+                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(listenPort, tls), handler),
+                            new DeploymentOptions().setInstances(loops - 1)).map(id2 -> actual);
+                });
     }
 
-    private HttpServerOptions httpOptions(int listenPort) {
-        return new HttpServerOptions()
+    /**
+     * HTTP/1.1 and HTTP/2 on every listener: cleartext HTTP/2 (prior knowledge or upgrade) for gRPC without TLS,
+     * ALPN with TLS. Netty answers HTTP/2 pings without policing them, so SDK keepalives every few seconds, with or
+     * without active calls, are fine.
+     */
+    private HttpServerOptions httpOptions(int listenPort, boolean tls) {
+        HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(listenPort)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
+                .setHttp2ClearTextEnabled(true)
                 .setIdleTimeout(0)
                 .setMaxWebSocketFrameSize(WebSocketRoute.MAX_MESSAGE_BYTES)
                 .setMaxWebSocketMessageSize(WebSocketRoute.MAX_MESSAGE_BYTES);
+        if (tls) {
+            options.setSsl(true)
+                    .setUseAlpn(true)
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setCertPath(config.tlsCert().toString())
+                            .setKeyPath(config.tlsKey().toString()));
+        }
+        return options;
     }
 
     private void ensureSuperUserKey(TokenIssuer issuer) {
@@ -133,6 +174,11 @@ public final class TernServer {
 
     public int port() {
         return port;
+    }
+
+    /** The extra TLS listener's port, or -1 when there is none. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     public Path superUserKeyFile() {

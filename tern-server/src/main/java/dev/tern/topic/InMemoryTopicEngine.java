@@ -135,12 +135,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
             this.page = page;
         }
 
-        /**
-         * Returns the appended item, or null when this topic was removed and the caller must look again.
-         * The delivery tasks are queued while the lock is held: publishers on different threads would otherwise
-         * queue them out of sequence order, and a subscriber skips an item older than one it already delivered.
-         * Queuing is one task per event loop with subscribers, so the lock stays short.
-         */
+        /** Returns the appended item, or null when this topic was removed and the caller must look again. */
         TopicItem append(TopicValue value, String publisherId) {
             synchronized (this) {
                 if (removed) {
@@ -149,6 +144,9 @@ public final class InMemoryTopicEngine implements TopicEngine {
                 TopicItem item = new TopicItem(page, ++lastSequence, value, publisherId);
                 history.append(item);
                 lastActivityNanos = System.nanoTime();
+                // Queued while the lock is held, so every event loop receives the items in sequence order; a
+                // subscriber skips anything below the last sequence it saw, so a late, out-of-order item would be lost.
+                // Queuing is one non-blocking task per event loop with subscribers.
                 for (SubscriberGroup group : groups) {
                     group.dispatch(item);
                 }

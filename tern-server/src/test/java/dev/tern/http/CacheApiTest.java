@@ -136,7 +136,7 @@ class CacheApiTest {
         CompletableFuture<HttpResponse<String>> otherCache;
         tern.createCache("bystander");
         otherCache = http.longPollAsync("bystander", "t", key, 0, 0);
-        Thread.sleep(300);
+        http.awaitSubscribers(2);
         assertThat(waiting).isNotDone();
 
         assertThat(call("DELETE", "/caches/live-delete", key, null).statusCode()).isEqualTo(204);

@@ -1,5 +1,6 @@
 package dev.tern.http;
 
+import dev.tern.http.stream.RawWebSocket;
 import dev.tern.testing.RunningTern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Cross-origin requests from browsers: preflights and actual requests on every public endpoint. */
 class CorsTest {
@@ -84,6 +86,11 @@ class CorsTest {
         // The console served by Tern itself sends its own origin, which is always allowed.
         HttpResponse<String> sameOrigin = get("/caches", "http://127.0.0.1:" + tern.port());
         assertThat(sameOrigin.statusCode()).isEqualTo(200);
+
+        // A WebSocket handshake from another origin is refused too (no cross-site use of a topic socket).
+        assertThatThrownBy(() -> RawWebSocket.connect(tern, "/topics/c/t?token=" + tern.superUserKey(),
+                "Origin: https://evil.example\r\n")).hasMessageContaining("403");
+        RawWebSocket.connect(tern, "/topics/c/t?token=" + tern.superUserKey(), "Origin: https://app.example.com\r\n").close();
 
         // Without an Origin header (curl, SDKs, servers) nothing changes.
         assertThat(tern.send("GET", "/caches", null, null).statusCode()).isEqualTo(200);

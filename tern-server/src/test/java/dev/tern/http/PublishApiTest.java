@@ -62,6 +62,14 @@ class PublishApiTest {
     }
 
     @Test
+    void textSurvivesTheJsonRoundTripExactly() {
+        String topic = freshTopic();
+        String text = "line1\nline2\t\"quoted\" \\ back \u0000 nul \u00e9 \u4e2d \ud83d\ude00 </script>";
+        assertThat(http.publishText("pub", topic, key, text).statusCode()).isEqualTo(204);
+        assertThat(onlyItem(topic).get("value").get("text").asText()).isEqualTo(text);
+    }
+
+    @Test
     void anyTextContentTypeIsText() {
         String topic = freshTopic();
         assertThat(http.publish("pub", topic, key, "text/markdown", "# hi".getBytes(StandardCharsets.UTF_8))
@@ -178,6 +186,21 @@ class PublishApiTest {
     void malformedPercentEncodingIs400(String rawPath) {
         assertThat(http.rawStatus("POST", rawPath, key, "x")).isEqualTo(400);
         assertThat(http.rawStatus("GET", rawPath, key, "")).isEqualTo(400);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/topics/pub/t?token=abc%ZZ", "/topics/pub/t?sequence_number=%ZZ", "/topics/pub/t?x=%",
+            "/caches?token=%E0%A4%A", "/tokens?token=%"})
+    void malformedPercentEncodingInTheQueryIs400NotA500(String rawPathAndQuery) {
+        assertThat(http.rawStatus("POST", rawPathAndQuery, null, "x")).isEqualTo(400);
+        assertThat(http.rawStatus("GET", rawPathAndQuery, null, "")).isEqualTo(400);
+    }
+
+    /** curl sends {@code ?token=<token>} exactly as pasted, without URL-encoding it. */
+    @Test
+    void rawUnencodedTokenInTheQueryIsAccepted() {
+        assertThat(http.rawStatus("POST", TernHttp.topicPath("pub", freshTopic()) + "?token=" + key, null, "x"))
+                .isEqualTo(204);
     }
 
     @Test

@@ -57,7 +57,8 @@ public final class RunningTern implements AutoCloseable {
 
     public static TernConfig config(String... flags) {
         ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).parseArgs(flags);
+        // The fixture's own flags come first; a test's flag (e.g. --access-log true) overrides them.
+        new CommandLine(serve).setOverwrittenOptionsAllowed(true).parseArgs(flags);
         return serve.toConfig();
     }
 

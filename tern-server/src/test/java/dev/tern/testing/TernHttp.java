@@ -97,6 +97,29 @@ public final class TernHttp {
                 .build();
     }
 
+    /** The server's {@code tern_subscribers} gauge: live subscriptions, waiting long polls included. */
+    public double subscribers() {
+        return send(request("/metrics").GET().build()).body().lines()
+                .filter(l -> l.startsWith("tern_subscribers "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** Waits until at least {@code count} subscriptions are registered, so a live-only poll cannot miss a publish. */
+    public void awaitSubscribers(int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (subscribers() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + count + " subscribers after 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** The long-poll answer's {@code items} array; fails unless the status is 200. */
     public static List<JsonNode> items(HttpResponse<String> response) {
         if (response.statusCode() != 200) {

@@ -7,8 +7,7 @@ import dev.tern.http.HttpErrors;
 import dev.tern.http.RequestCredential;
 import dev.tern.http.TopicPath;
 import dev.tern.metrics.TernMetrics;
-import dev.tern.pubsub.BackpressuredSubscription;
-import dev.tern.pubsub.SubscriberOutlet;
+import dev.tern.pubsub.ResumingSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.SubscriptionEnd;
@@ -19,6 +18,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
 
 /**
  * {@code GET /topics/{cacheName}/{topicName}} with {@code Accept: text/event-stream}: the topic as Server-Sent Events.
@@ -56,15 +57,15 @@ public final class SseRoute {
 
     static boolean wantsEventStream(HttpServerRequest request) {
         String accept = request.getHeader("Accept");
-        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(EVENT_STREAM);
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains(EVENT_STREAM);
     }
 
     /** One open event stream. Lives on the connection's event loop. */
-    private final class EventStream implements BackpressuredSubscription.Listener {
+    private final class EventStream implements ResumingSubscription.Sink {
         private final HttpServerResponse response;
         private final TopicKey topic;
         private final SseFormat format;
-        private BackpressuredSubscription subscription;
+        private ResumingSubscription subscription;
         private long heartbeatTimer = -1;
         private boolean wroteSinceHeartbeat;
         private boolean closed;
@@ -77,8 +78,7 @@ public final class SseRoute {
 
         /** Subscribes first (which may refuse with an HTTP error), then starts the response. */
         void start(Principal principal, StartPosition from) {
-            subscription = BackpressuredSubscription.subscribe(gateway, principal, topic, from,
-                    SubscriberOutlet.of(response), this, metrics::recordSubscriberLag);
+            subscription = ResumingSubscription.open(gateway, principal, topic, from, this);
             response.setStatusCode(200)
                     .setChunked(true)
                     .putHeader("Content-Type", EVENT_STREAM + "; charset=utf-8")
@@ -90,12 +90,27 @@ public final class SseRoute {
         }
 
         @Override
-        public void onEvent(SubscriptionEvent event) {
+        public void write(SubscriptionEvent event) {
             write(SseFrames.event(event, format));
         }
 
         @Override
-        public void onEnd(SubscriptionEnd reason) {
+        public boolean writeQueueFull() {
+            return response.writeQueueFull();
+        }
+
+        /** The client fell behind and was cut off; resume once its connection drained. */
+        @Override
+        public void onDrain(Runnable drained) {
+            metrics.recordSubscriberLag();
+            response.drainHandler(v -> {
+                response.drainHandler(null);
+                drained.run();
+            });
+        }
+
+        @Override
+        public void end(SubscriptionEnd reason) {
             if (reason == SubscriptionEnd.CACHE_DELETED) {
                 TernException gone = TernException.cacheNotFound(topic.cacheName());
                 finish(SseFrames.end("cache_deleted", HttpErrors.status(gone.kind()), gone.getMessage(), format));
@@ -105,7 +120,7 @@ public final class SseRoute {
         }
 
         @Override
-        public void onResumeFailed(TernException error) {
+        public void fail(TernException error) {
             metrics.recordRejected(error.kind());
             finish(SseFrames.end("error", HttpErrors.status(error.kind()), error.getMessage(), format));
         }
@@ -137,7 +152,7 @@ public final class SseRoute {
                 return;
             }
             closed = true;
-            subscription.cancel();
+            subscription.close();
             vertx.cancelTimer(heartbeatTimer);
         }
     }

@@ -5,8 +5,7 @@ import dev.tern.config.BrowserConfig;
 import dev.tern.error.TernException;
 import dev.tern.http.HttpErrors;
 import dev.tern.metrics.TernMetrics;
-import dev.tern.pubsub.BackpressuredSubscription;
-import dev.tern.pubsub.SubscriberOutlet;
+import dev.tern.pubsub.ResumingSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.SubscriptionEnd;
@@ -27,7 +26,7 @@ import java.util.List;
  * requests. Errors in a request are answered with an error frame and leave the socket open; only the end of the
  * subscription closes it. Lives on the connection's event loop.
  */
-final class WebSocketSession implements BackpressuredSubscription.Listener {
+final class WebSocketSession implements ResumingSubscription.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSession.class);
     private static final Buffer PING = Buffer.buffer("tern");
 
@@ -40,7 +39,7 @@ final class WebSocketSession implements BackpressuredSubscription.Listener {
     private final TopicKey topic;
     /** Waiting for the write queue to drain: the subscription after a lag, and reading after a publish flood. */
     private final List<Runnable> drainWaiters = new ArrayList<>(2);
-    private BackpressuredSubscription subscription;
+    private ResumingSubscription subscription;
     private long keepaliveTimer = -1;
     private long lastHeardNanos = System.nanoTime();
     private boolean wroteSinceKeepalive;
@@ -66,8 +65,7 @@ final class WebSocketSession implements BackpressuredSubscription.Listener {
         socket.binaryMessageHandler(data -> reply(WebSocketFrames.error(TernException.badRequest(
                 "send publish requests as JSON text frames: {\"publish\":{\"binary\":\"<base64>\"}}"), null)));
         try {
-            subscription = BackpressuredSubscription.subscribe(gateway, principal, topic, from, outlet(), this,
-                    metrics::recordSubscriberLag);
+            subscription = ResumingSubscription.open(gateway, principal, topic, from, this);
         } catch (TernException e) {
             refuse(e);
             return;
@@ -87,12 +85,24 @@ final class WebSocketSession implements BackpressuredSubscription.Listener {
     }
 
     @Override
-    public void onEvent(SubscriptionEvent event) {
+    public void write(SubscriptionEvent event) {
         send(WebSocketFrames.event(event));
     }
 
     @Override
-    public void onEnd(SubscriptionEnd reason) {
+    public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    /** The client fell behind and was cut off; resume once the socket drained. */
+    @Override
+    public void onDrain(Runnable drained) {
+        metrics.recordSubscriberLag();
+        drainWaiters.add(drained);
+    }
+
+    @Override
+    public void end(SubscriptionEnd reason) {
         if (reason == SubscriptionEnd.CACHE_DELETED) {
             closeWith(TernException.cacheNotFound(topic.cacheName()));
         } else {
@@ -101,7 +111,7 @@ final class WebSocketSession implements BackpressuredSubscription.Listener {
     }
 
     @Override
-    public void onResumeFailed(TernException error) {
+    public void fail(TernException error) {
         refuse(error);
     }
 
@@ -117,6 +127,9 @@ final class WebSocketSession implements BackpressuredSubscription.Listener {
                 if (published.succeeded()) {
                     reply(WebSocketFrames.published(published.result(), id));
                 } else {
+                    if (!(published.cause() instanceof TernException)) {
+                        LOG.error("publishing over a WebSocket to {} failed", topic, published.cause());
+                    }
                     replyError(TernException.from(published.cause()), id);
                 }
             });
@@ -165,20 +178,6 @@ final class WebSocketSession implements BackpressuredSubscription.Listener {
         wroteSinceKeepalive = false;
     }
 
-    private SubscriberOutlet outlet() {
-        return new SubscriberOutlet() {
-            @Override
-            public boolean isFull() {
-                return socket.writeQueueFull();
-            }
-
-            @Override
-            public void whenDrained(Runnable onDrained) {
-                drainWaiters.add(onDrained);
-            }
-        };
-    }
-
     private void drained() {
         List<Runnable> waiters = List.copyOf(drainWaiters);
         drainWaiters.clear();
@@ -205,7 +204,7 @@ final class WebSocketSession implements BackpressuredSubscription.Listener {
         closed = true;
         drainWaiters.clear();
         if (subscription != null) {
-            subscription.cancel();
+            subscription.close();
         }
         if (keepaliveTimer >= 0) {
             vertx.cancelTimer(keepaliveTimer);

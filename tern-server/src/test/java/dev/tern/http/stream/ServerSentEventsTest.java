@@ -3,6 +3,7 @@ package dev.tern.http.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tern.testing.RunningTern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -227,19 +229,53 @@ class ServerSentEventsTest {
     }
 
     @Test
+    void aClosedStreamReleasesItsSubscription() throws Exception {
+        tern = RunningTern.start();
+        tern.createCache("one", "{\"max_subscription_count\":1}");
+        for (int round = 0; round < 3; round++) {
+            HttpResponse<InputStream> held = openWhenFree("/topics/one/t?" + key());
+            assertRefused(SseTestClient.open(tern, "/topics/one/t?" + key()), 429);
+            held.body().close();
+        }
+    }
+
+    /** Opens a stream once the cache's slot is free: the server learns of a client's close asynchronously. */
+    private HttpResponse<InputStream> openWhenFree(String path) {
+        AtomicReference<HttpResponse<InputStream>> opened = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            HttpResponse<InputStream> response = SseTestClient.open(tern, path);
+            if (response.statusCode() == 200) {
+                opened.set(response);
+                return true;
+            }
+            SseTestClient.bodyOf(response);
+            return false;
+        });
+        return opened.get();
+    }
+
+    @Test
     void deletingTheCacheEndsTheStreamWithAnEndEvent() throws Exception {
         tern = RunningTern.start();
         tern.createCache("c");
-        try (SseTestClient stream = SseTestClient.subscribe(tern, "/topics/c/t?" + key())) {
+        try (SseTestClient stream = SseTestClient.subscribe(tern, "/topics/c/t?" + key());
+             SseTestClient json = SseTestClient.subscribe(tern, "/topics/c/t?format=json&" + key())) {
             publishText("c/t", "before");
             assertThat(stream.next().data()).isEqualTo("before");
+            assertThat(json.next().data()).contains("before");
             assertThat(tern.send("DELETE", "/caches/c", null, null).statusCode()).isEqualTo(204);
             SseParser.Event end = stream.next();
             assertThat(end.type()).isEqualTo("end");
             JsonNode body = JSON.readTree(end.data());
             assertThat(body.get("reason").asText()).isEqualTo("cache_deleted");
             assertThat(body.get("status").asInt()).isEqualTo(404);
+            assertThat(body.get("message").asText()).contains("Cache Not Found");
             assertThat(stream.awaitEnd(Duration.ofSeconds(5))).isTrue();
+
+            SseParser.Event jsonEnd = json.next();
+            assertThat(jsonEnd.type()).isEqualTo("message");
+            assertThat(JSON.readTree(jsonEnd.data()).get("end").get("reason").asText()).isEqualTo("cache_deleted");
+            assertThat(json.awaitEnd(Duration.ofSeconds(5))).isTrue();
         }
         // What an EventSource reconnecting with its last id hears: 404, so it stops.
         assertRefused(SseTestClient.open(tern, "/topics/c/t?" + key(), "Last-Event-ID", "1:1"), 404);

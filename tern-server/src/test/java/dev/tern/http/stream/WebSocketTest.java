@@ -2,12 +2,14 @@ package dev.tern.http.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tern.testing.RunningTern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -247,6 +249,34 @@ class WebSocketTest {
     }
 
     @Test
+    void aClosedSocketReleasesItsSubscription() {
+        tern = RunningTern.start();
+        tern.createCache("one", "{\"max_subscription_count\":1}");
+        for (int round = 0; round < 3; round++) {
+            WebSocketTestClient held = connectWhenFree("/topics/one/t?" + key());
+            WebSocketTestClient second = WebSocketTestClient.connect(tern, "/topics/one/t?" + key());
+            assertThat(second.next().get("error").get("status").asInt()).isEqualTo(429);
+            assertThat(second.awaitClose().code()).isEqualTo(4429);
+            held.close();
+        }
+    }
+
+    /** Subscribes once the cache's slot is free: the server learns of a client's close asynchronously. */
+    private WebSocketTestClient connectWhenFree(String path) {
+        AtomicReference<WebSocketTestClient> opened = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            WebSocketTestClient socket = WebSocketTestClient.connect(tern, path);
+            if (socket.next().has("heartbeat")) {
+                opened.set(socket);
+                return true;
+            }
+            socket.awaitClose();
+            return false;
+        });
+        return opened.get();
+    }
+
+    @Test
     void cacheDeletionAndShutdownCloseWithTheirCodes() {
         tern = RunningTern.start();
         tern.createCache("c");
@@ -261,6 +291,27 @@ class WebSocketTest {
             socket.next();
             tern.restart();
             assertThat(socket.awaitClose().code()).as("server going away: reconnect").isEqualTo(1001);
+        }
+    }
+
+    @Test
+    void aPeerThatAnswersNoPingsIsDisconnected() throws Exception {
+        tern = RunningTern.start("--websocket-ping-interval", "200ms");
+        tern.createCache("c");
+        try (RawWebSocket silent = RawWebSocket.connect(tern, "/topics/c/t?" + key())) {
+            long started = System.nanoTime();
+            RawWebSocket.Frame frame;
+            int pings = 0;
+            do {
+                frame = silent.readFrame();
+                if (frame.opcode() == RawWebSocket.PING) {
+                    pings++;
+                }
+            } while (frame.opcode() != RawWebSocket.CLOSE);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(pings).isPositive();
+            assertThat(frame.closeCode()).isEqualTo(1001);
+            assertThat(millis).as("closed after about two unanswered intervals").isBetween(300L, 5000L);
         }
     }
 

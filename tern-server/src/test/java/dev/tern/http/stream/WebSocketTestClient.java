@@ -28,20 +28,43 @@ final class WebSocketTestClient implements WebSocket.Listener, AutoCloseable {
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     final AtomicInteger pings = new AtomicInteger();
+    private final boolean reading;
     private WebSocket socket;
 
-    private WebSocketTestClient() {
+    private WebSocketTestClient(boolean reading) {
+        this.reading = reading;
     }
 
     /** Connects to {@code pathAndQuery} (e.g. {@code /topics/c/t?token=...}) with extra headers (name, value, ...). */
     static WebSocketTestClient connect(RunningTern tern, String pathAndQuery, String... headers) {
-        WebSocketTestClient client = new WebSocketTestClient();
+        return connect(true, tern, pathAndQuery, headers);
+    }
+
+    /** Connects without reading anything until {@link #startReading()}: a stalled subscriber. */
+    static WebSocketTestClient connectStalled(RunningTern tern, String pathAndQuery) {
+        return connect(false, tern, pathAndQuery);
+    }
+
+    private static WebSocketTestClient connect(boolean reading, RunningTern tern, String pathAndQuery, String... headers) {
+        WebSocketTestClient client = new WebSocketTestClient(reading);
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
         client.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + tern.port() + pathAndQuery), client).join();
         return client;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        if (reading) {
+            webSocket.request(1);
+        }
+    }
+
+    /** Lets a stalled client read from now on. */
+    void startReading() {
+        socket.request(1);
     }
 
     @Override

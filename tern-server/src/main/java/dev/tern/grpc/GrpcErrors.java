@@ -1,0 +1,59 @@
+package dev.tern.grpc;
+
+import dev.tern.error.ErrorKind;
+import dev.tern.error.TernException;
+import dev.tern.metrics.TernMetrics;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one table from Tern's errors to gRPC statuses, as the Momento SDKs read them: NOT_FOUND becomes
+ * CacheNotFound, RESOURCE_EXHAUSTED is told apart by the {@code err} trailer, UNAVAILABLE makes a subscriber
+ * reconnect.
+ */
+final class GrpcErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
+    /** Trailer naming which limit was hit, as Momento sends it. */
+    static final String LIMIT_TRAILER = "err";
+
+    private final TernMetrics metrics;
+
+    GrpcErrors(TernMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    static GrpcStatus status(ErrorKind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> GrpcStatus.INVALID_ARGUMENT;
+            case UNAUTHENTICATED -> GrpcStatus.UNAUTHENTICATED;
+            case FORBIDDEN -> GrpcStatus.PERMISSION_DENIED;
+            case NOT_FOUND -> GrpcStatus.NOT_FOUND;
+            case ALREADY_EXISTS -> GrpcStatus.ALREADY_EXISTS;
+            case PAYLOAD_TOO_LARGE, LIMIT_EXCEEDED -> GrpcStatus.RESOURCE_EXHAUSTED;
+            case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
+            case INTERNAL -> GrpcStatus.INTERNAL;
+        };
+    }
+
+    /** Ends the call with the status for {@code failure}; anything not a TernException is logged as a fault. */
+    void fail(GrpcServerResponse<?, ?> response, Throwable failure) {
+        if (!(failure instanceof TernException)) {
+            LOG.error("gRPC call failed", failure);
+        }
+        TernException error = TernException.from(failure);
+        metrics.recordRejected(error.kind());
+        error.limit().ifPresent(limit -> response.trailers().set(LIMIT_TRAILER, limit.momentoCode()));
+        end(response, status(error.kind()), error.getMessage());
+    }
+
+    /** Ends a call with a status and a message for the client. */
+    void end(GrpcServerResponse<?, ?> response, GrpcStatus status, String message) {
+        try {
+            response.status(status).statusMessage(message).end();
+        } catch (IllegalStateException alreadyEnded) {
+            // the client went away or the call already ended: nothing left to tell it
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tern.grpc;
+
+import dev.tern.auth.Authorizer;
+import dev.tern.auth.TokenIssuer;
+import dev.tern.cache.CacheRegistry;
+import dev.tern.cache.TopicLimits;
+import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.TopicGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcProtocol;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Momento's gRPC protocol on Tern's HTTP port: requests whose content type is {@code application/grpc*} (gRPC over
+ * HTTP/2, and gRPC-Web over HTTP/1.1 or HTTP/2 for browsers) come here, everything else goes to the HTTP API.
+ */
+public final class MomentoGrpc {
+    private static final String GRPC_CONTENT_TYPE = "application/grpc";
+    /** A gRPC method path: {@code /package.Service/Method}. */
+    private static final Pattern METHOD_PATH = Pattern.compile("^/[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)+/[A-Za-z0-9_]+$");
+    private static final String EXPOSED_HEADERS = "grpc-status,grpc-message," + GrpcErrors.LIMIT_TRAILER;
+    private static final String PREFLIGHT_MAX_AGE_SECONDS = "600";
+
+    /** What the services need from the rest of the server. */
+    public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
+                               TokenIssuer tokenIssuer, TernMetrics metrics, TopicLimits defaultLimits,
+                               Duration heartbeatInterval) {
+    }
+
+    private final GrpcServer server;
+
+    private MomentoGrpc(GrpcServer server) {
+        this.server = server;
+    }
+
+    public static MomentoGrpc create(Dependencies deps) {
+        GrpcServer server = GrpcServer.server(deps.vertx(), new GrpcServerOptions()
+                .removeEnabledProtocol(GrpcProtocol.TRANSCODING)
+                // SDKs put a deadline on the first Subscribe call; it bounds waiting for the first message, and a
+                // stream must outlive it.
+                .setScheduleDeadlineAutomatically(false)
+                .setMaxMessageSize(TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L + 4096));
+        GrpcErrors errors = new GrpcErrors(deps.metrics());
+        new PubsubService(deps.vertx(), deps.gateway(), errors, deps.heartbeatInterval()).register(server);
+        new ControlService(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits(), errors).register(server);
+        new TokenService(deps.gateway(), deps.tokenIssuer(), errors).register(server);
+        PingService.register(server, errors);
+        server.callHandler(request -> errors.end(request.response(), GrpcStatus.UNIMPLEMENTED,
+                "Tern does not implement " + request.fullMethodName()
+                        + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches and disposable tokens"));
+        return new MomentoGrpc(server);
+    }
+
+    /** True for gRPC and gRPC-Web calls, and for a browser's CORS preflight of a gRPC-Web call. */
+    public static boolean accepts(HttpServerRequest request) {
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null && contentType.regionMatches(true, 0, GRPC_CONTENT_TYPE, 0, GRPC_CONTENT_TYPE.length())) {
+            return true;
+        }
+        return isPreflight(request);
+    }
+
+    /** Handles a request for which {@link #accepts} is true. */
+    public void handle(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        if (isPreflight(request)) {
+            String requested = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS);
+            response.setStatusCode(204)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS")
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, requested == null ? "*" : requested)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, PREFLIGHT_MAX_AGE_SECONDS)
+                    .end();
+            return;
+        }
+        if (request.getHeader(HttpHeaders.ORIGIN) != null) {
+            // gRPC-Web from a browser: the SDK reads the status headers of trailers-only answers.
+            response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+        }
+        server.handle(request);
+    }
+
+    private static boolean isPreflight(HttpServerRequest request) {
+        return request.method() == HttpMethod.OPTIONS
+                && request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null
+                && METHOD_PATH.matcher(request.path()).matches();
+    }
+}

@@ -1,0 +1,181 @@
+package dev.tern.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.tern.auth.Principal;
+import dev.tern.error.TernException;
+import dev.tern.pubsub.ResumingSubscription;
+import dev.tern.pubsub.TopicGateway;
+import dev.tern.topic.Discontinuity;
+import dev.tern.topic.Heartbeat;
+import dev.tern.topic.StartPosition;
+import dev.tern.topic.SubscriptionEnd;
+import dev.tern.topic.SubscriptionEvent;
+import dev.tern.topic.TopicItem;
+import dev.tern.topic.TopicKey;
+import dev.tern.topic.TopicValue;
+import grpc.cache_client.pubsub._Discontinuity;
+import grpc.cache_client.pubsub._Heartbeat;
+import grpc.cache_client.pubsub._SubscriptionItem;
+import grpc.cache_client.pubsub._SubscriptionRequest;
+import grpc.cache_client.pubsub._TopicItem;
+import grpc.cache_client.pubsub._TopicValue;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.WireFormat;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+
+import java.time.Duration;
+
+/**
+ * One Subscribe stream: a heartbeat first (the Java SDK insists), then the topic's events, heartbeats while it is
+ * idle, and a status that tells the SDK what to do when the stream ends: NOT_FOUND when the cache was deleted,
+ * UNAVAILABLE (reconnect) when the server shuts down.
+ */
+final class SubscribeCall implements ResumingSubscription.Sink {
+    private static final _SubscriptionItem HEARTBEAT =
+            _SubscriptionItem.newBuilder().setHeartbeat(_Heartbeat.getDefaultInstance()).build();
+
+    private final Vertx vertx;
+    private final GrpcErrors errors;
+    private final TopicKey topic;
+    private final GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response;
+    /** Binary protobuf on the wire (not gRPC's JSON format), so pre-encoded items can be written as they are. */
+    private final boolean protobuf;
+    private ResumingSubscription subscription;
+    private long heartbeatTimer = -1;
+    private boolean wroteSinceHeartbeat;
+    private boolean ended;
+
+    private SubscribeCall(Vertx vertx, GrpcErrors errors, TopicKey topic,
+                          GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response, boolean protobuf) {
+        this.vertx = vertx;
+        this.errors = errors;
+        this.topic = topic;
+        this.response = response;
+        this.protobuf = protobuf;
+    }
+
+    /** Subscribes (throwing the gateway's error before anything was sent) and starts streaming. */
+    static void start(Vertx vertx, TopicGateway gateway, GrpcErrors errors, Duration heartbeatInterval,
+                      GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request, Principal principal,
+                      TopicKey topic, StartPosition from) {
+        SubscribeCall call = new SubscribeCall(vertx, errors, topic, request.response(),
+                request.format() == WireFormat.PROTOBUF);
+        call.subscription = ResumingSubscription.open(gateway, principal, topic, from, call);
+        // Written now, before the engine's replay task runs on this context, so it is always the first message.
+        call.response.write(HEARTBEAT);
+        call.heartbeatTimer = vertx.setPeriodic(heartbeatInterval.toMillis(), id -> call.heartbeatIfIdle());
+        request.exceptionHandler(failure -> call.release());
+        request.errorHandler(error -> call.release());
+        call.response.exceptionHandler(failure -> call.release());
+    }
+
+    @Override
+    public void write(SubscriptionEvent event) {
+        if (ended) {
+            return;
+        }
+        wroteSinceHeartbeat = true;
+        if (protobuf && event instanceof TopicItem item) {
+            response.writeMessage(EncodedItems.protobuf(item));
+        } else {
+            response.write(encode(event));
+        }
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return response.writeQueueFull();
+    }
+
+    @Override
+    public void onDrain(Runnable drained) {
+        response.drainHandler(v -> {
+            response.drainHandler(null);
+            drained.run();
+        });
+    }
+
+    @Override
+    public void end(SubscriptionEnd reason) {
+        if (reason == SubscriptionEnd.CACHE_DELETED) {
+            finish(GrpcStatus.NOT_FOUND, TernException.cacheNotFound(topic.cacheName()).getMessage());
+        } else {
+            finish(GrpcStatus.UNAVAILABLE, "server shutting down; reconnect");
+        }
+    }
+
+    @Override
+    public void fail(TernException error) {
+        if (!ended) {
+            ended = true;
+            stopHeartbeats();
+            errors.fail(response, error);
+        }
+    }
+
+    private void finish(GrpcStatus status, String message) {
+        if (!ended) {
+            ended = true;
+            stopHeartbeats();
+            errors.end(response, status, message);
+        }
+    }
+
+    private void heartbeatIfIdle() {
+        if (ended || subscription.isPaused()) {
+            return;
+        }
+        if (!wroteSinceHeartbeat && !response.writeQueueFull()) {
+            response.write(HEARTBEAT);
+        }
+        wroteSinceHeartbeat = false;
+    }
+
+    /** The client cancelled or the connection closed. */
+    private void release() {
+        ended = true;
+        stopHeartbeats();
+        subscription.close();
+    }
+
+    private void stopHeartbeats() {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+            heartbeatTimer = -1;
+        }
+    }
+
+    static _SubscriptionItem encode(SubscriptionEvent event) {
+        if (event instanceof TopicItem item) {
+            _TopicItem.Builder encoded = _TopicItem.newBuilder()
+                    .setTopicSequenceNumber(item.sequenceNumber())
+                    .setSequencePage(item.sequencePage())
+                    .setValue(value(item.value()));
+            if (item.publisherId() != null) {
+                encoded.setPublisherId(item.publisherId());
+            }
+            return _SubscriptionItem.newBuilder().setItem(encoded).build();
+        }
+        if (event instanceof Discontinuity gap) {
+            return _SubscriptionItem.newBuilder().setDiscontinuity(_Discontinuity.newBuilder()
+                    .setLastTopicSequence(gap.lastSequence())
+                    .setNewTopicSequence(gap.newSequence())
+                    .setNewSequencePage(gap.newSequencePage())).build();
+        }
+        if (event instanceof Heartbeat) {
+            return HEARTBEAT;
+        }
+        throw new IllegalArgumentException("unknown subscription event " + event);
+    }
+
+    private static _TopicValue value(TopicValue value) {
+        // The value's bytes are never modified after publish, so they are shared rather than copied.
+        ByteString bytes = UnsafeByteOperations.unsafeWrap(value.bytes());
+        return value.isText()
+                ? _TopicValue.newBuilder().setTextBytes(bytes).build()
+                : _TopicValue.newBuilder().setBinary(bytes).build();
+    }
+}

@@ -42,7 +42,9 @@ final class Report {
         out.append("| Workload | Metric | Tern | Nchan | Tern/Nchan |\n");
         out.append("|---|---|--:|--:|--:|\n");
         String lastWorkload = null;
-        for (Row row : rows.values()) {
+        List<Row> ordered = new ArrayList<>(rows.values());
+        ordered.sort(java.util.Comparator.comparingInt(row -> workloadNumber(row.workload))); // stable
+        for (Row row : ordered) {
             Double tern = median(row.tern);
             Double nchan = median(row.nchan);
             String ratio = tern == null || nchan == null || Double.isNaN(tern) || Double.isNaN(nchan) || nchan == 0
@@ -66,6 +68,15 @@ final class Report {
             out.append("- ").append(note).append('\n');
         }
         return out.toString();
+    }
+
+    /** The number a workload label starts with ("3 fan-out latency..." is 3); labels without one go last. */
+    private static int workloadNumber(String label) {
+        int end = 0;
+        while (end < label.length() && Character.isDigit(label.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? Integer.MAX_VALUE : Integer.parseInt(label.substring(0, end));
     }
 
     private static String format(String metric, Double value) {

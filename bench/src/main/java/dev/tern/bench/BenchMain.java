@@ -1,0 +1,130 @@
+package dev.tern.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The load generator used by bench/run. {@code run} measures one workload on one target; {@code report} tabulates. */
+@Command(name = "tern-bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Run.class, BenchMain.Write.class})
+public final class BenchMain {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one workload against one server.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout")
+        String workload;
+        @Option(names = "--label", required = true, description = "Workload name in the table.")
+        String label;
+        @Option(names = "--target", required = true, description = "tern | nchan")
+        String target;
+        @Option(names = "--host", defaultValue = "127.0.0.1")
+        String host;
+        @Option(names = "--port", required = true)
+        int port;
+        @Option(names = "--cache", defaultValue = "bench")
+        String cache;
+        @Option(names = "--token", description = "Sent as the Authorization header.")
+        String token;
+        @Option(names = "--subscriber-hosts", split = ",", defaultValue = "127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4")
+        List<String> subscriberHosts;
+        @Option(names = "--connections", defaultValue = "64", description = "Publishing connections (lanes).")
+        int connections;
+        @Option(names = "--topics", defaultValue = "1")
+        int topics;
+        @Option(names = "--subscribers", defaultValue = "0")
+        int subscribers;
+        @Option(names = "--rate", defaultValue = "0", description = "Publishes/s in total; 0 = as fast as answered.")
+        double rate;
+        @Option(names = "--warmup", defaultValue = "3", description = "Seconds.")
+        double warmup;
+        @Option(names = "--duration", defaultValue = "10", description = "Seconds measured.")
+        double duration;
+        @Option(names = "--metrics", split = ",", defaultValue = "publishes",
+                description = "publishes, deliveries, latency, p99")
+        List<String> metrics;
+        @Option(names = "--pids", split = ",", description = "Server process ids whose memory is measured.")
+        List<Long> pids = new ArrayList<>();
+        @Option(names = "--out", required = true, description = "Result file (appended).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            // Subscribers read on one loop per core; publishers get a loop of their own, so that a flood of
+            // deliveries never delays the next publish (which would lower the offered load).
+            int subscriberLoops = Runtime.getRuntime().availableProcessors();
+            Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                    .setEventLoopPoolSize(subscriberLoops + 1));
+            List<Context> all = EventLoops.of(vertx, subscriberLoops + 1);
+            List<Context> loops = all.subList(0, subscriberLoops);
+            List<Context> publisherLoops = all.subList(subscriberLoops, subscriberLoops + 1);
+            Target server = new Target(target, host, port, cache, token, subscriberHosts);
+            Workloads workloads = new Workloads(vertx, loops, publisherLoops, server);
+            ResultSink sink = new ResultSink(out, label, target);
+            System.out.println("== " + label + " on " + target);
+            try {
+                switch (workload) {
+                    case "publish":
+                    case "fanout":
+                    case "topics":
+                    case "grpc-publish":
+                    case "grpc-fanout":
+                        workloads.publishLoad(sink, workload.startsWith("grpc-"), connections, topics, subscribers, rate,
+                                (long) (warmup * 1000), (long) (duration * 1000), metrics);
+                        break;
+                    case "idle":
+                        workloads.idleSubscribers(sink, subscribers, pids);
+                        break;
+                    default:
+                        System.err.println("unknown workload " + workload);
+                        return 2;
+                }
+            } finally {
+                Blocking.await(vertx.close());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Print the results as a Markdown table and write the performance document.")
+    static final class Write implements Callable<Integer> {
+        @Option(names = "--results", required = true)
+        Path results;
+        @Option(names = "--template", required = true, description = "Document with {{TABLE}}, {{NOTES}}, {{MACHINE}}.")
+        Path template;
+        @Option(names = "--machine", required = true, description = "Machine description (Markdown).")
+        Path machine;
+        @Option(names = "--doc", required = true, description = "Where the document is written.")
+        Path doc;
+
+        @Override
+        public Integer call() throws Exception {
+            Report report = Report.read(results);
+            String table = report.table();
+            System.out.println();
+            System.out.print(table);
+            System.out.println();
+            System.out.print(report.notes());
+            String text = Files.readString(template, StandardCharsets.UTF_8)
+                    .replace("{{TABLE}}", table)
+                    .replace("{{NOTES}}", report.notes())
+                    .replace("{{MACHINE}}", Files.readString(machine, StandardCharsets.UTF_8));
+            Files.writeString(doc, text, StandardCharsets.UTF_8);
+            System.out.println("wrote " + doc);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.tern.bench;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/** Publishing in lanes over some protocol (HTTP: {@link Publisher}; Momento gRPC: {@link GrpcPublisher}). */
+interface PublishLanes extends AutoCloseable {
+    /** Starts the lanes; {@code ratePerSecond <= 0} means as fast as the server answers. Counts down as lanes stop. */
+    CountDownLatch start(int lanes, double ratePerSecond);
+
+    void stop();
+
+    /** Successful publishes per topic, warm-up included: what each subscriber of that topic must receive. */
+    AtomicLongArray okByTopic();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,117 @@
+package dev.tern.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import org.HdrHistogram.Histogram;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** The benchmark workloads, each run against one target; results go to the sink. */
+final class Workloads {
+    private static final long SUBSCRIBERS_SETTLE_MILLIS = 1_000;
+    private static final long DRAIN_MAX_MILLIS = 60_000;
+
+    private final Vertx vertx;
+    private final List<Context> loops;
+    private final List<Context> publisherLoops;
+    private final Target target;
+
+    Workloads(Vertx vertx, List<Context> loops, List<Context> publisherLoops, Target target) {
+        this.vertx = vertx;
+        this.loops = loops;
+        this.publisherLoops = publisherLoops;
+        this.target = target;
+    }
+
+    /**
+     * Publishing with {@code lanes} connections to {@code topics} topics (random spread) while {@code subscribers}
+     * SSE subscribers listen (subscriber {@code i} on topic {@code i % topics}). Rate {@code <= 0}: as fast as the
+     * server answers.
+     */
+    void publishLoad(ResultSink sink, boolean grpc, int lanes, int topics, int subscribers, double rate,
+                     long warmupMillis, long durationMillis, List<String> metrics) throws InterruptedException {
+        Measurement measurement = new Measurement();
+        SubscriberFleet fleet = subscribers <= 0 ? null
+                : grpc ? GrpcSubscribers.open(target, subscribers, i -> i % topics, measurement)
+                : SubscriberFleet.open(vertx, loops, target, subscribers, i -> i % topics, measurement);
+        if (fleet != null) {
+            System.out.printf("  %s: %d subscribers connected (%d failed)%n", target.name(),
+                    subscribers - fleet.failedToConnect, fleet.failedToConnect);
+            Blocking.sleep(SUBSCRIBERS_SETTLE_MILLIS);
+        }
+        try (PublishLanes publisher = grpc ? new GrpcPublisher(target, lanes, topics, measurement)
+                : new Publisher(vertx, publisherLoops, target, topics, measurement)) {
+            CountDownLatch lanesDone = publisher.start(lanes, rate);
+            Blocking.sleep(warmupMillis);
+            measurement.startWindow();
+            Blocking.sleep(durationMillis);
+            measurement.endWindow();
+            publisher.stop();
+            Publisher.awaitLanes(lanesDone);
+
+            double seconds = measurement.windowSeconds();
+            String publishNote = measurement.failedPublishes.sum() == 0 ? ""
+                    : measurement.failedPublishes.sum() + " publishes failed";
+            if (metrics.contains("publishes")) {
+                sink.add("publishes/s", measurement.publishesInWindow.sum() / seconds, publishNote);
+            }
+            if (fleet == null) {
+                return;
+            }
+            DeliveryCheck check = DeliveryCheck.afterDrain(fleet, publisher.okByTopic(), DRAIN_MAX_MILLIS);
+            System.out.println("  " + target.name() + ": " + check);
+            Histogram latency = measurement.latencies();
+            String failed = check.passed() ? "" : "FAILED: " + check;
+            if (metrics.contains("deliveries")) {
+                sink.add("deliveries/s", measurement.deliveriesInWindow.sum() / seconds, "");
+            }
+            String noLatency = latency.getTotalCount() == 0
+                    ? "no message sent in the measurement window arrived (the publishers fell behind)" : "";
+            if (metrics.contains("latency")) {
+                sink.add("publishes/s achieved (of " + (long) rate + " scheduled)",
+                        measurement.publishesInWindow.sum() / seconds, publishNote);
+                sink.add("p50 latency (ms)", percentileMillis(latency, 50), noLatency);
+                sink.add("p99 latency (ms)", percentileMillis(latency, 99), noLatency);
+                sink.add("p99.9 latency (ms)", percentileMillis(latency, 99.9), noLatency);
+            } else if (metrics.contains("p99")) {
+                sink.add("p99 latency (ms)", percentileMillis(latency, 99), noLatency);
+            }
+            sink.add("delivered in order (%)", 100.0 * check.deliveredFraction(), failed);
+        } finally {
+            if (fleet != null) {
+                fleet.close();
+            }
+        }
+    }
+
+    private static double percentileMillis(Histogram latency, double percentile) {
+        return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** Opens {@code count} SSE subscribers, one topic each, nothing published; reports server memory per subscriber. */
+    void idleSubscribers(ResultSink sink, int count, List<Long> serverPids) throws InterruptedException {
+        if (serverPids.isEmpty()) {
+            throw new IllegalArgumentException("--pids is required to measure server memory");
+        }
+        Measurement measurement = new Measurement();
+        Blocking.sleep(1_000);
+        ProcessMemory before = ProcessMemory.of(serverPids);
+        SubscriberFleet fleet = SubscriberFleet.open(vertx, loops, target, count, i -> i, measurement);
+        try {
+            Blocking.sleep(3_000);
+            ProcessMemory after = ProcessMemory.of(serverPids);
+            int connected = count - fleet.failedToConnect;
+            long disconnected = fleet.subscribers.stream().filter(s -> s.ended).count();
+            System.out.printf("  %s: %d connected, %d disconnected; RSS %d -> %d KiB, PSS %d -> %d KiB%n",
+                    target.name(), connected, disconnected, before.rssKib, after.rssKib, before.pssKib, after.pssKib);
+            String note = connected == count && disconnected == 0 ? ""
+                    : "FAILED: " + connected + " of " + count + " connected, " + disconnected + " dropped";
+            sink.add("RSS per subscriber (KiB)", (after.rssKib - before.rssKib) / (double) Math.max(1, connected), note);
+            sink.add("PSS per subscriber (KiB)", (after.pssKib - before.pssKib) / (double) Math.max(1, connected), note);
+            sink.add("RSS with all connected (MiB)", after.rssKib / 1024.0, "");
+        } finally {
+            fleet.close();
+        }
+    }
+}

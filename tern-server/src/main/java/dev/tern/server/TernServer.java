@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The composition root: builds every component by hand, starts them in order and stops them in reverse. */
 public final class TernServer {
@@ -146,25 +148,22 @@ public final class TernServer {
     }
 
     /**
-     * One listener first, to learn the port when 0 was asked for; then one per remaining event loop on that port.
-     * Vert.x shares a listening socket only between servers asking for the same port, and never for port 0, so a
-     * free port is asked for as a negative number: Vert.x's "random port, shared by every server that asks for the
-     * same negative number" ({@code randomKey} keeps the main and the TLS listener apart). Completes with the port.
+     * One listener per event loop, all on one port. Vert.x shares a listening socket only between servers asking for
+     * the same port, and never for port 0, so a free port is asked for as a negative number: Vert.x's "random port,
+     * shared by every server that asks for the same negative number" ({@code randomKey} keeps the main and the TLS
+     * listener apart). Completes with the port bound.
      */
     private Future<Integer> deployHttp(Handler<HttpServerRequest> handler, int requestedPort, boolean tls, int randomKey) {
-        int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
         int listenPort = requestedPort == 0 ? randomKey : requestedPort;
-        HttpVerticle first = new HttpVerticle(httpOptions(listenPort, tls), handler);
-        return vertx.deployVerticle(first)
-                .compose(id -> {
-                    int actual = first.actualPort();
-                    if (loops <= 1) {
-                        return Future.succeededFuture(actual);
-                    }
-                    return vertx.deployVerticle(() -> new HttpVerticle(httpOptions(listenPort, tls), handler),
-                            new DeploymentOptions().setInstances(loops - 1)).map(id2 -> actual);
-                });
+        List<HttpVerticle> listeners = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> {
+                    HttpVerticle listener = new HttpVerticle(httpOptions(listenPort, tls), handler);
+                    listeners.add(listener);
+                    return listener;
+                }, new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))
+                .map(id -> listeners.get(0).actualPort());
     }
+
 
     /**
      * HTTP/1.1 and HTTP/2 on every listener: cleartext HTTP/2 (prior knowledge or upgrade) for gRPC without TLS,

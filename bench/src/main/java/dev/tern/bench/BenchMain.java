@@ -32,8 +32,10 @@ public final class BenchMain {
         String target;
         @Option(names = "--host", defaultValue = "127.0.0.1")
         String host;
-        @Option(names = "--port", required = true)
+        @Option(names = "--port", required = true, description = "Where publishers (and by default subscribers) connect.")
         int port;
+        @Option(names = "--subscriber-port", description = "Where subscribers connect, when not --port: another node.")
+        Integer subscriberPort;
         @Option(names = "--cache", defaultValue = "bench")
         String cache;
         @Option(names = "--token", description = "Sent as the Authorization header.")
@@ -70,7 +72,8 @@ public final class BenchMain {
             List<Context> all = EventLoops.of(vertx, subscriberLoops + 1);
             List<Context> loops = all.subList(0, subscriberLoops);
             List<Context> publisherLoops = all.subList(subscriberLoops, subscriberLoops + 1);
-            Target server = new Target(target, host, port, cache, token, subscriberHosts);
+            Target server = new Target(target, host, port, subscriberPort == null ? port : subscriberPort, cache, token,
+                    subscriberHosts);
             Workloads workloads = new Workloads(vertx, loops, publisherLoops, server);
             ResultSink sink = new ResultSink(out, label, target);
             System.out.println("== " + label + " on " + target);

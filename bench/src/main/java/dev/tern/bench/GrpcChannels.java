@@ -10,17 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Plain-text gRPC channels to Tern's port, carrying the token as Momento's {@code authorization} header. */
+/** Plain-text gRPC channels to one of Tern's ports, carrying the token as Momento's {@code authorization} header. */
 final class GrpcChannels implements AutoCloseable {
     final List<ManagedChannel> channels = new ArrayList<>();
     final ClientInterceptor authorization;
 
-    GrpcChannels(Target target, int count) {
+    GrpcChannels(Target target, int port, int count) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), target.token());
         authorization = MetadataUtils.newAttachHeadersInterceptor(headers);
         for (int i = 0; i < count; i++) {
-            channels.add(NettyChannelBuilder.forAddress(target.host(), target.port())
+            channels.add(NettyChannelBuilder.forAddress(target.host(), port)
                     .usePlaintext()
                     .directExecutor() // callbacks only count and check; no blocking
                     .maxInboundMessageSize(1 << 20)

@@ -35,7 +35,7 @@ final class GrpcPublisher implements PublishLanes {
         this.target = target;
         this.topics = topics;
         this.measurement = measurement;
-        this.channels = new GrpcChannels(target, lanes);
+        this.channels = new GrpcChannels(target, target.port(), lanes);
         this.okByTopic = new AtomicLongArray(topics);
     }
 

@@ -25,7 +25,7 @@ final class GrpcSubscribers {
 
     static SubscriberFleet open(Target target, int count, IntUnaryOperator topicOf, Measurement measurement)
             throws InterruptedException {
-        GrpcChannels channels = new GrpcChannels(target, (count + STREAMS_PER_CHANNEL - 1) / STREAMS_PER_CHANNEL);
+        GrpcChannels channels = new GrpcChannels(target, target.subscriberPort(), (count + STREAMS_PER_CHANNEL - 1) / STREAMS_PER_CHANNEL);
         List<SseSubscriber> subscribers = new ArrayList<>(count);
         CountDownLatch connected = new CountDownLatch(count);
         AtomicInteger failed = new AtomicInteger();

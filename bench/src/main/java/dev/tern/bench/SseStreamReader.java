@@ -125,7 +125,7 @@ final class SseStreamReader {
     static byte[] request(Target target, String host, int topic) {
         StringBuilder request = new StringBuilder()
                 .append("GET ").append(target.topicPath(topic)).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(host).append(':').append(target.port()).append("\r\n")
+                .append("Host: ").append(host).append(':').append(target.subscriberPort()).append("\r\n")
                 .append("Accept: text/event-stream\r\n");
         if (target.token() != null && !target.token().isEmpty()) {
             request.append("Authorization: ").append(target.token()).append("\r\n");

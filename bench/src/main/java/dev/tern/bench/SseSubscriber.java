@@ -46,7 +46,7 @@ final class SseSubscriber implements SseParser.Listener {
                 socket.close();
             }
         });
-        client.connect(target.port(), host).onComplete(ar -> {
+        client.connect(target.subscriberPort(), host).onComplete(ar -> {
             if (ar.failed()) {
                 failure = String.valueOf(ar.cause());
                 connected.tryFail(ar.cause());

@@ -6,10 +6,14 @@ import java.util.List;
  * A server under test. Both Tern and the Nchan configuration in bench/ serve {@code /topics/{cache}/{topic}}:
  * POST publishes, GET with {@code Accept: text/event-stream} subscribes.
  *
+ * @param port            where publishers connect
+ * @param subscriberPort  where subscribers connect: the same port, or another node of a cluster (publish on one
+ *                        node, subscribe on another)
  * @param subscriberHosts loopback addresses to spread subscriber connections over (each has its own ephemeral
  *                        port range, so more than ~28,000 connections fit)
  */
-record Target(String name, String host, int port, String cache, String token, List<String> subscriberHosts) {
+record Target(String name, String host, int port, int subscriberPort, String cache, String token,
+              List<String> subscriberHosts) {
 
     String topicPath(int topic) {
         return "/topics/" + cache + "/t" + topic;

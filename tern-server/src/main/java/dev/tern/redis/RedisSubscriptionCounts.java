@@ -1,7 +1,6 @@
 package dev.tern.redis;
 
-import dev.tern.error.LimitKind;
-import dev.tern.error.TernException;
+import dev.tern.limit.SubscriptionCounter;
 import dev.tern.limit.SubscriptionLimit;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -12,8 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Subscription counts across every node. Each node counts its own subscriptions exactly (a subscribe must be
@@ -25,12 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RedisSubscriptionCounts implements SubscriptionLimit {
     static final long SHARE_MILLIS = 500;
     private static final long NODE_TTL_MILLIS = 3_000;
-    private static final long RETRY_AFTER_SECONDS = 1;
 
     private final RedisBackend redis;
     private final String nodeId = UUID.randomUUID().toString();
-    private final ConcurrentHashMap<String, AtomicInteger> local = new ConcurrentHashMap<>();
     private volatile Map<String, Integer> others = Map.of();
+    private final SubscriptionCounter local = new SubscriptionCounter(cacheName -> others.getOrDefault(cacheName, 0));
 
     public RedisSubscriptionCounts(RedisBackend redis) {
         this.redis = redis;
@@ -39,22 +35,12 @@ public final class RedisSubscriptionCounts implements SubscriptionLimit {
 
     @Override
     public void acquire(String cacheName, int maxSubscriptions) {
-        AtomicInteger count = local.computeIfAbsent(cacheName, name -> new AtomicInteger());
-        int now = count.incrementAndGet();
-        if (maxSubscriptions > 0 && now + others.getOrDefault(cacheName, 0) > maxSubscriptions) {
-            count.decrementAndGet();
-            throw TernException.limitExceeded(LimitKind.SUBSCRIPTIONS,
-                    "cache " + cacheName + " already has its maximum of " + maxSubscriptions + " subscriptions",
-                    RETRY_AFTER_SECONDS);
-        }
+        local.acquire(cacheName, maxSubscriptions);
     }
 
     @Override
     public void release(String cacheName) {
-        AtomicInteger count = local.get(cacheName);
-        if (count != null) {
-            count.decrementAndGet();
-        }
+        local.release(cacheName);
     }
 
     /** Writes this node's counts and reads the others' (Redis context). */
@@ -65,12 +51,9 @@ public final class RedisSubscriptionCounts implements SubscriptionLimit {
         writes.add(Request.cmd(Command.DEL).arg(mine));
         Request counts = Request.cmd(Command.HSET).arg(mine);
         int fields = 0;
-        for (Map.Entry<String, AtomicInteger> entry : local.entrySet()) {
-            int value = entry.getValue().get();
-            if (value > 0) {
-                counts.arg(entry.getKey()).arg(value);
-                fields++;
-            }
+        for (Map.Entry<String, Integer> entry : local.snapshot().entrySet()) {
+            counts.arg(entry.getKey()).arg(entry.getValue());
+            fields++;
         }
         if (fields > 0) {
             writes.add(counts);

@@ -55,9 +55,9 @@ public final class BenchMain {
         @Option(names = "--duration", defaultValue = "10", description = "Seconds measured.")
         double duration;
         @Option(names = "--metrics", split = ",", defaultValue = "publishes",
-                description = "publishes, deliveries, latency, p99")
+                description = "publishes, deliveries, latency, p99, cpu")
         List<String> metrics;
-        @Option(names = "--pids", split = ",", description = "Server process ids whose memory is measured.")
+        @Option(names = "--pids", split = ",", description = "Server process ids whose memory and CPU time are measured.")
         List<Long> pids = new ArrayList<>();
         @Option(names = "--out", required = true, description = "Result file (appended).")
         Path out;
@@ -85,7 +85,7 @@ public final class BenchMain {
                     case "grpc-publish":
                     case "grpc-fanout":
                         workloads.publishLoad(sink, workload.startsWith("grpc-"), connections, topics, subscribers, rate,
-                                (long) (warmup * 1000), (long) (duration * 1000), metrics);
+                                (long) (warmup * 1000), (long) (duration * 1000), metrics, pids);
                         break;
                     case "idle":
                         workloads.idleSubscribers(sink, subscribers, pids);

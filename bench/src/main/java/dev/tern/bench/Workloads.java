@@ -30,7 +30,8 @@ final class Workloads {
      * server answers.
      */
     void publishLoad(ResultSink sink, boolean grpc, int lanes, int topics, int subscribers, double rate,
-                     long warmupMillis, long durationMillis, List<String> metrics) throws InterruptedException {
+                     long warmupMillis, long durationMillis, List<String> metrics, List<Long> serverPids)
+            throws InterruptedException {
         Measurement measurement = new Measurement();
         SubscriberFleet fleet = subscribers <= 0 ? null
                 : grpc ? GrpcSubscribers.open(target, subscribers, i -> i % topics, measurement)
@@ -44,9 +45,11 @@ final class Workloads {
                 : new Publisher(vertx, publisherLoops, target, topics, measurement)) {
             CountDownLatch lanesDone = publisher.start(lanes, rate);
             Blocking.sleep(warmupMillis);
+            double cpuBefore = ProcessCpu.seconds(serverPids);
             measurement.startWindow();
             Blocking.sleep(durationMillis);
             measurement.endWindow();
+            double serverCpu = ProcessCpu.seconds(serverPids) - cpuBefore;
             publisher.stop();
             Publisher.awaitLanes(lanesDone);
 
@@ -55,6 +58,16 @@ final class Workloads {
                     : measurement.failedPublishes.sum() + " publishes failed";
             if (metrics.contains("publishes")) {
                 sink.add("publishes/s", measurement.publishesInWindow.sum() / seconds, publishNote);
+            }
+            long work = fleet == null ? measurement.publishesInWindow.sum() : measurement.deliveriesInWindow.sum();
+            String unit = fleet == null ? "publish" : "delivery";
+            if (!serverPids.isEmpty()) {
+                double micros = serverCpu * 1e6 / Math.max(1, work);
+                System.out.printf("  %s: server CPU %.1f s in %.1f s (%.0f%% of one core), %.2f µs per %s%n",
+                        target.name(), serverCpu, seconds, 100 * serverCpu / seconds, micros, unit);
+                if (metrics.contains("cpu")) {
+                    sink.add("server CPU per " + unit + " (µs)", micros, "");
+                }
             }
             if (fleet == null) {
                 return;

@@ -2,6 +2,7 @@ package dev.tern.http.stream;
 
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -10,6 +11,7 @@ import java.util.function.Function;
  * encoded once per event loop instead of once per connection.
  */
 final class LastFrameMemo<K, F> {
+    private final Consumer<F> discard;
     private final FastThreadLocal<Entry<K, F>> last = new FastThreadLocal<>() {
         @Override
         protected Entry<K, F> initialValue() {
@@ -17,10 +19,23 @@ final class LastFrameMemo<K, F> {
         }
     };
 
+    LastFrameMemo() {
+        this(frame -> { });
+    }
+
+    /** {@code discard} runs on a frame when the next event replaces it. */
+    LastFrameMemo(Consumer<F> discard) {
+        this.discard = discard;
+    }
+
     F get(K event, Function<K, F> encode) {
         Entry<K, F> entry = last.get();
         if (entry.event != event) {
-            entry.frame = encode.apply(event);
+            F frame = encode.apply(event);
+            if (entry.frame != null) {
+                discard.accept(entry.frame);
+            }
+            entry.frame = frame;
             entry.event = event;
         }
         return entry.frame;

@@ -19,9 +19,9 @@ import java.util.Base64;
  */
 final class SseFrames {
     private static final JsonFactory JSON = new JsonFactory();
-    private static final Buffer HEARTBEAT = Buffer.buffer(": heartbeat\n\n");
-    private static final LastFrameMemo<SubscriptionEvent, Buffer> EVENTS_MEMO = new LastFrameMemo<>();
-    private static final LastFrameMemo<SubscriptionEvent, Buffer> JSON_MEMO = new LastFrameMemo<>();
+    private static final SseFrame HEARTBEAT = SseFrame.constant(": heartbeat\n\n");
+    private static final LastFrameMemo<SubscriptionEvent, SseFrame> EVENTS_MEMO = new LastFrameMemo<>(SseFrame::release);
+    private static final LastFrameMemo<SubscriptionEvent, SseFrame> JSON_MEMO = new LastFrameMemo<>(SseFrame::release);
 
     private SseFrames() {
     }
@@ -31,12 +31,12 @@ final class SseFrames {
         return Buffer.buffer("retry: " + retryMillis + "\n: connected\n\n");
     }
 
-    static Buffer heartbeat() {
+    static SseFrame heartbeat() {
         return HEARTBEAT;
     }
 
     /** An item or a discontinuity (heartbeats are comments, see {@link #heartbeat()}). */
-    static Buffer event(SubscriptionEvent event, SseFormat format) {
+    static SseFrame event(SubscriptionEvent event, SseFormat format) {
         return format == SseFormat.JSON
                 ? JSON_MEMO.get(event, SseFrames::encodeJson)
                 : EVENTS_MEMO.get(event, SseFrames::encodeEvents);
@@ -61,14 +61,14 @@ final class SseFrames {
                 : Buffer.buffer("event: end\ndata: " + out + "\n\n");
     }
 
-    private static Buffer encodeJson(SubscriptionEvent event) {
+    private static SseFrame encodeJson(SubscriptionEvent event) {
         StringBuilder frame = new StringBuilder(256);
         appendId(frame, event);
         frame.append("data: ").append(SubscriptionEventJson.event(event).toString()).append("\n\n");
-        return Buffer.buffer(frame.toString());
+        return SseFrame.of(frame.toString());
     }
 
-    private static Buffer encodeEvents(SubscriptionEvent event) {
+    private static SseFrame encodeEvents(SubscriptionEvent event) {
         StringBuilder frame = new StringBuilder(256);
         appendId(frame, event);
         if (event instanceof TopicItem item) {
@@ -86,7 +86,7 @@ final class SseFrames {
                     .append(",\"new_topic_sequence\":").append(gap.newSequence())
                     .append(",\"new_sequence_page\":").append(gap.newSequencePage()).append("}\n");
         }
-        return Buffer.buffer(frame.append('\n').toString());
+        return SseFrame.of(frame.append('\n').toString());
     }
 
     /**

@@ -52,7 +52,7 @@ public final class SseRoute {
         StartPosition from = StreamStart.of(request);
         SseFormat format = SseFormat.of(request.getParam("format"));
         Principal principal = gateway.authenticate(credential);
-        new EventStream(ctx.response(), topic, format).start(principal, from);
+        new EventStream(request, topic, format).start(principal, from);
     }
 
     static boolean wantsEventStream(HttpServerRequest request) {
@@ -62,7 +62,10 @@ public final class SseRoute {
 
     /** One open event stream. Lives on the connection's event loop. */
     private final class EventStream implements ResumingSubscription.Sink {
+        private final HttpServerRequest request;
         private final HttpServerResponse response;
+        /** Where frames go: the Vert.x response, until its head is written and a faster path may take over. */
+        private SseOutput output;
         private final TopicKey topic;
         private final SseFormat format;
         private ResumingSubscription subscription;
@@ -70,8 +73,10 @@ public final class SseRoute {
         private boolean wroteSinceHeartbeat;
         private boolean closed;
 
-        EventStream(HttpServerResponse response, TopicKey topic, SseFormat format) {
-            this.response = response;
+        EventStream(HttpServerRequest request, TopicKey topic, SseFormat format) {
+            this.request = request;
+            this.response = request.response();
+            this.output = new SseOutput.ResponseOutput(response);
             this.topic = topic;
             this.format = format;
         }
@@ -86,6 +91,7 @@ public final class SseRoute {
                     .putHeader("X-Accel-Buffering", "no");
             response.closeHandler(v -> close());
             response.write(SseFrames.preamble(settings.sseRetry().toMillis()));
+            output = SseOutput.of(request, response);
             heartbeatTimer = vertx.setPeriodic(settings.sseHeartbeatInterval().toMillis(), id -> heartbeat());
         }
 
@@ -96,13 +102,13 @@ public final class SseRoute {
 
         @Override
         public boolean writeQueueFull() {
-            return response.writeQueueFull();
+            return output.writeQueueFull();
         }
 
         /** The client fell behind and was cut off; resume once its connection drained. */
         @Override
         public void onDrain(Runnable drained) {
-            ResumingSubscription.Sink.drainOnce(response, drained);
+            output.onDrain(drained);
         }
 
         @Override
@@ -122,16 +128,16 @@ public final class SseRoute {
         }
 
         private void heartbeat() {
-            if (!wroteSinceHeartbeat && !response.writeQueueFull()) {
+            if (!wroteSinceHeartbeat && !output.writeQueueFull()) {
                 write(SseFrames.heartbeat());
             }
             wroteSinceHeartbeat = false;
         }
 
-        private void write(Buffer frame) {
+        private void write(SseFrame frame) {
             if (!closed) {
                 wroteSinceHeartbeat = true;
-                response.write(frame);
+                output.write(frame);
             }
         }
 
@@ -150,6 +156,7 @@ public final class SseRoute {
             closed = true;
             subscription.close();
             vertx.cancelTimer(heartbeatTimer);
+            output.close();
         }
     }
 }

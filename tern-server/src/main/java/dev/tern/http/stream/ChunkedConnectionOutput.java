@@ -1,0 +1,103 @@
+package dev.tern.http.stream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
+
+/**
+ * Writes an event stream on an HTTP/1.1 connection as ready-made chunks, straight into the connection's Netty
+ * pipeline below the HTTP encoder. The response head and the stream's first and last frames go through Vert.x as
+ * usual; the frames in between are the same bytes for every subscriber of a topic ({@link SseFrame#chunk()}), so a
+ * delivery is one buffer handed to the socket instead of an HTTP message encoded per connection. This is where a
+ * fan-out to thousands of streams spends its time.
+ *
+ * <p>Backpressure follows the channel's own write buffer: full above Netty's high-water mark, drained when the
+ * channel is writable again.
+ */
+final class ChunkedConnectionOutput implements SseOutput {
+    /** The name Vert.x gives its HTTP/1.x response encoder in the pipeline; writes start just below it. */
+    private static final String HTTP_ENCODER = "httpEncoder";
+    /** Vert.x's content compressor: with it, frames must go through the encoder path to be compressed. */
+    private static final String COMPRESSOR = "deflater";
+
+    private final ChannelHandlerContext belowEncoder;
+    private final Context context;
+    private WritabilityWatch watch;
+
+    private ChunkedConnectionOutput(ChannelHandlerContext belowEncoder, Context context) {
+        this.belowEncoder = belowEncoder;
+        this.context = context;
+    }
+
+    /** The output for this request's connection, or null when its frames must go through the Vert.x response. */
+    static ChunkedConnectionOutput attach(HttpServerRequest request) {
+        if (request.version() != HttpVersion.HTTP_1_1 || !request.response().isChunked()
+                || !(request.connection() instanceof ConnectionBase connection)) {
+            return null;
+        }
+        ChannelPipeline pipeline = connection.channelHandlerContext().pipeline();
+        ChannelHandlerContext encoder = pipeline.context(HTTP_ENCODER);
+        Context context = Vertx.currentContext();
+        if (encoder == null || pipeline.get(COMPRESSOR) != null || context == null) {
+            return null;
+        }
+        return new ChunkedConnectionOutput(encoder, context);
+    }
+
+    @Override
+    public void write(SseFrame frame) {
+        belowEncoder.writeAndFlush(frame.chunk().retainedDuplicate(), belowEncoder.voidPromise());
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return !belowEncoder.channel().isWritable();
+    }
+
+    @Override
+    public void onDrain(Runnable drained) {
+        if (watch == null) {
+            watch = new WritabilityWatch();
+            belowEncoder.pipeline().addAfter(HTTP_ENCODER, null, watch);
+        }
+        watch.pending = drained;
+        if (belowEncoder.channel().isWritable()) {
+            watch.fire(); // it drained between the check and now
+        }
+    }
+
+    @Override
+    public void close() {
+        if (watch != null && belowEncoder.pipeline().context(watch) != null) {
+            belowEncoder.pipeline().remove(watch);
+        }
+        watch = null;
+    }
+
+    /** Tells the stream when its channel can take writes again. */
+    private final class WritabilityWatch extends ChannelInboundHandlerAdapter {
+        Runnable pending;
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                fire();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        void fire() {
+            Runnable drained = pending;
+            if (drained != null) {
+                pending = null;
+                // Later, on the stream's context: Vert.x, further down the pipeline, drains its own queue first.
+                context.runOnContext(v -> drained.run());
+            }
+        }
+    }
+}

@@ -55,8 +55,11 @@ public final class ResumingSubscription implements SubscriptionListener {
     private final TopicKey topic;
     private final Sink sink;
     private final TernMetrics metrics;
-    /** Where a resubscription starts: right after the last item or discontinuity written. */
-    private StartPosition resumeFrom;
+    /** Where the subscription started; a resubscription starts there until an event was written. */
+    private final StartPosition from;
+    /** After an event was written: the sequence number and page a resubscription starts at; -1 before. */
+    private long resumeSequence = -1;
+    private long resumePage;
     private Subscription current;
     private boolean paused;
     private boolean closed;
@@ -66,7 +69,7 @@ public final class ResumingSubscription implements SubscriptionListener {
         this.gateway = gateway;
         this.principal = principal;
         this.topic = topic;
-        this.resumeFrom = from;
+        this.from = from;
         this.sink = sink;
         this.metrics = metrics;
     }
@@ -88,9 +91,11 @@ public final class ResumingSubscription implements SubscriptionListener {
             return;
         }
         if (event instanceof TopicItem item) {
-            resumeFrom = new StartPosition(item.sequenceNumber() + 1, item.sequencePage());
+            resumeSequence = item.sequenceNumber() + 1;
+            resumePage = item.sequencePage();
         } else if (event instanceof Discontinuity gap) {
-            resumeFrom = new StartPosition(gap.newSequence(), gap.newSequencePage());
+            resumeSequence = gap.newSequence();
+            resumePage = gap.newSequencePage();
         }
         sink.write(event);
         if (sink.writeQueueFull()) {
@@ -132,6 +137,7 @@ public final class ResumingSubscription implements SubscriptionListener {
         }
         paused = false;
         try {
+            StartPosition resumeFrom = resumeSequence < 0 ? from : new StartPosition(resumeSequence, resumePage);
             current = gateway.subscribe(principal, topic, resumeFrom, this);
         } catch (TernException e) {
             closed = true;

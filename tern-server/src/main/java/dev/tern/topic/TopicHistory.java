@@ -11,7 +11,8 @@ import java.util.List;
 final class TopicHistory {
     private final int maxMessages;
     private final long maxBytes;
-    private final ArrayDeque<TopicItem> items = new ArrayDeque<>();
+    /** Created with the first message: most subscribed topics of an idle server never get one. */
+    private ArrayDeque<TopicItem> items;
     private long bytes;
 
     TopicHistory(int maxMessages, long maxBytes) {
@@ -20,6 +21,9 @@ final class TopicHistory {
     }
 
     void append(TopicItem item) {
+        if (items == null) {
+            items = new ArrayDeque<>();
+        }
         items.addLast(item);
         bytes += item.value().size();
         while (items.size() > maxMessages || (bytes > maxBytes && items.size() > 1)) {
@@ -29,12 +33,12 @@ final class TopicHistory {
 
     /** The oldest retained sequence number, or {@code nextSequence} when nothing is retained. */
     long firstRetained(long nextSequence) {
-        TopicItem first = items.peekFirst();
+        TopicItem first = items == null ? null : items.peekFirst();
         return first == null ? nextSequence : first.sequenceNumber();
     }
 
     List<TopicItem> from(long sequenceNumber) {
-        TopicItem first = items.peekFirst();
+        TopicItem first = items == null ? null : items.peekFirst();
         if (first == null) {
             return List.of();
         }

@@ -7,6 +7,7 @@ import dev.tern.http.HttpErrors;
 import dev.tern.http.RequestCredential;
 import dev.tern.http.TopicPath;
 import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.Heartbeats;
 import dev.tern.pubsub.ResumingSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.StartPosition;
@@ -29,16 +30,16 @@ import java.util.Locale;
 public final class SseRoute {
     static final String EVENT_STREAM = "text/event-stream";
 
-    private final Vertx vertx;
     private final TopicGateway gateway;
     private final TernMetrics metrics;
     private final BrowserConfig settings;
+    private final Heartbeats heartbeats;
 
     public SseRoute(Vertx vertx, TopicGateway gateway, TernMetrics metrics, BrowserConfig settings) {
-        this.vertx = vertx;
         this.gateway = gateway;
         this.metrics = metrics;
         this.settings = settings;
+        this.heartbeats = new Heartbeats(vertx, settings.sseHeartbeatInterval());
     }
 
     public void handle(RoutingContext ctx) {
@@ -69,7 +70,7 @@ public final class SseRoute {
         private final TopicKey topic;
         private final SseFormat format;
         private ResumingSubscription subscription;
-        private long heartbeatTimer = -1;
+        private Heartbeats.Beat heartbeat;
         private boolean wroteSinceHeartbeat;
         private boolean closed;
 
@@ -92,7 +93,7 @@ public final class SseRoute {
             response.closeHandler(v -> close());
             response.write(SseFrames.preamble(settings.sseRetry().toMillis()));
             output = SseOutput.of(request, response);
-            heartbeatTimer = vertx.setPeriodic(settings.sseHeartbeatInterval().toMillis(), id -> heartbeat());
+            heartbeat = heartbeats.register(this::heartbeat);
         }
 
         @Override
@@ -155,7 +156,9 @@ public final class SseRoute {
             }
             closed = true;
             subscription.close();
-            vertx.cancelTimer(heartbeatTimer);
+            if (heartbeat != null) {
+                heartbeat.cancel();
+            }
             output.close();
         }
     }

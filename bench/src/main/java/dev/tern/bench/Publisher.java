@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 
 /**
  * Publishes over keep-alive connections in lanes: a lane owns one connection, sends one request, waits for the
@@ -31,6 +32,7 @@ final class Publisher implements PublishLanes {
     private final byte[][] requestHeads;
     private final AtomicLongArray okByTopic;
     private volatile boolean stopped;
+    private volatile BooleanSupplier mayPublish = () -> true;
 
     Publisher(Vertx vertx, List<Context> loops, Target target, int topics, Measurement measurement) {
         this.target = target;
@@ -70,6 +72,11 @@ final class Publisher implements PublishLanes {
             lane.context.runOnContext(v -> lane.next());
         }
         return finished;
+    }
+
+    /** Lanes publishing as fast as answered wait (and retry every millisecond) while this says no. */
+    void holdUnless(BooleanSupplier mayPublish) {
+        this.mayPublish = mayPublish;
     }
 
     @Override
@@ -124,7 +131,11 @@ final class Publisher implements PublishLanes {
                 return;
             }
             if (rate <= 0) {
-                send(BenchClock.nanos());
+                if (mayPublish.getAsBoolean()) {
+                    send(BenchClock.nanos());
+                } else {
+                    context.owner().setTimer(1, t -> next());
+                }
                 return;
             }
             long due = origin + (long) (scheduleIndex * 1e9 / rate);

@@ -11,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 final class Workloads {
     private static final long SUBSCRIBERS_SETTLE_MILLIS = 1_000;
     private static final long DRAIN_MAX_MILLIS = 60_000;
+    /** Messages a subscriber may be behind before publishers wait: half of both servers' history of 1,000. */
+    private static final long DELIVERY_WINDOW = 500;
 
     private final Vertx vertx;
     private final List<Context> loops;
@@ -41,8 +43,13 @@ final class Workloads {
                     subscribers - fleet.failedToConnect, fleet.failedToConnect);
             Blocking.sleep(SUBSCRIBERS_SETTLE_MILLIS);
         }
+        DeliveryWindow window = null;
         try (PublishLanes publisher = grpc ? new GrpcPublisher(target, lanes, topics, measurement)
                 : new Publisher(vertx, publisherLoops, target, topics, measurement)) {
+            if (fleet != null && rate <= 0 && publisher instanceof Publisher http) {
+                window = new DeliveryWindow(vertx, fleet, publisher.okByTopic(), DELIVERY_WINDOW);
+                http.holdUnless(window::isOpen);
+            }
             CountDownLatch lanesDone = publisher.start(lanes, rate);
             Blocking.sleep(warmupMillis);
             double cpuBefore = ProcessCpu.seconds(serverPids);
@@ -52,6 +59,11 @@ final class Workloads {
             double serverCpu = ProcessCpu.seconds(serverPids) - cpuBefore;
             publisher.stop();
             Publisher.awaitLanes(lanesDone);
+            if (window != null) {
+                window.close();
+                System.out.printf("  %s: publishers waited for subscribers %.0f%% of the time%n",
+                        target.name(), 100 * window.heldFraction());
+            }
 
             double seconds = measurement.windowSeconds();
             String publishNote = measurement.failedPublishes.sum() == 0 ? ""

@@ -3,11 +3,16 @@ package dev.tern.http.stream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
+
+import java.util.ArrayList;
 
 /**
  * Writes an event stream on an HTTP/1.1 connection as ready-made chunks, straight into the connection's Netty
@@ -16,8 +21,9 @@ import io.vertx.core.net.impl.ConnectionBase;
  * delivery is one buffer handed to the socket instead of an HTTP message encoded per connection. This is where a
  * fan-out to thousands of streams spends its time.
  *
- * <p>Backpressure follows the channel's own write buffer: full above Netty's high-water mark, drained when the
- * channel is writable again.
+ * <p>Writes are flushed once per burst ({@link PendingFlushes}). Backpressure follows the channel's own write
+ * buffer, flushed or not: full above {@link #STREAM_BUFFER}'s high-water mark, drained when the channel is writable
+ * again.
  */
 final class ChunkedConnectionOutput implements SseOutput {
     /** The name Vert.x gives its HTTP/1.x response encoder in the pipeline; writes start just below it. */
@@ -25,9 +31,25 @@ final class ChunkedConnectionOutput implements SseOutput {
     /** Vert.x's content compressor: with it, frames must go through the encoder path to be compressed. */
     private static final String COMPRESSOR = "deflater";
 
+    /**
+     * How much a stream may have waiting in the server for a client that reads slowly before it counts as lagging
+     * ({@code ResumingSubscription}): room for a few thousand typical frames, so that a client that stalls for a
+     * moment under a burst is not cut off, and a bounded amount of memory for one that has stopped.
+     */
+    static final WriteBufferWaterMark STREAM_BUFFER = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+
+    /** Per event loop: the outputs written to since its last flush task ran. */
+    private static final FastThreadLocal<PendingFlushes> PENDING_FLUSHES = new FastThreadLocal<>() {
+        @Override
+        protected PendingFlushes initialValue() {
+            return new PendingFlushes();
+        }
+    };
+
     private final ChannelHandlerContext belowEncoder;
     private final Context context;
     private WritabilityWatch watch;
+    private boolean flushPending;
 
     private ChunkedConnectionOutput(ChannelHandlerContext belowEncoder, Context context) {
         this.belowEncoder = belowEncoder;
@@ -46,12 +68,17 @@ final class ChunkedConnectionOutput implements SseOutput {
         if (encoder == null || pipeline.get(COMPRESSOR) != null || context == null) {
             return null;
         }
+        encoder.channel().config().setWriteBufferWaterMark(STREAM_BUFFER);
         return new ChunkedConnectionOutput(encoder, context);
     }
 
     @Override
     public void write(SseFrame frame) {
-        belowEncoder.writeAndFlush(frame.chunk().retainedDuplicate(), belowEncoder.voidPromise());
+        belowEncoder.write(frame.chunk().retainedDuplicate(), belowEncoder.voidPromise());
+        if (!flushPending) {
+            flushPending = true;
+            PENDING_FLUSHES.get().add(this, belowEncoder.executor());
+        }
     }
 
     @Override
@@ -77,6 +104,34 @@ final class ChunkedConnectionOutput implements SseOutput {
             belowEncoder.pipeline().remove(watch);
         }
         watch = null;
+    }
+
+    /**
+     * Flushes every output written to while the tasks already queued on the event loop ran: a burst of messages
+     * for one connection leaves in one system call instead of one each, and a single message costs one flush, as
+     * before, a moment later.
+     */
+    private static final class PendingFlushes implements Runnable {
+        private final ArrayList<ChunkedConnectionOutput> outputs = new ArrayList<>();
+        private boolean scheduled;
+
+        void add(ChunkedConnectionOutput output, EventExecutor loop) {
+            outputs.add(output);
+            if (!scheduled) {
+                scheduled = true;
+                loop.execute(this); // behind the delivery tasks already queued
+            }
+        }
+
+        @Override
+        public void run() {
+            scheduled = false;
+            for (ChunkedConnectionOutput output : outputs) {
+                output.flushPending = false;
+                output.belowEncoder.flush();
+            }
+            outputs.clear();
+        }
     }
 
     /** Tells the stream when its channel can take writes again. */

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SlowSubscriberTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MESSAGES = 3000;
+    private static final int MESSAGES = 5000;
     private static final int MESSAGE_BYTES = 4000;
     private static final int HISTORY = 200;
 

@@ -1,15 +1,18 @@
 package dev.tern.http.stream;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -72,16 +75,14 @@ class SseOutputTest {
                     });
                 });
         int port = server.listen(0).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).actualPort();
-        HttpClientOptions options = new HttpClientOptions().setProtocolVersion(version)
-                .setHttp2ClearTextUpgrade(false);
-        return vertx.createHttpClient(options)
-                .request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI("/"))
-                .compose(request -> request.send())
-                .compose(response -> {
-                    assertThat(response.version()).isEqualTo(version);
-                    return response.body();
-                })
-                .map(buffer -> buffer.toString())
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // The JDK client asks for HTTP/2 by the h2c upgrade, which the server accepts, as Tern's does.
+        HttpClient client = HttpClient.newBuilder()
+                .version(version == HttpVersion.HTTP_2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .build();
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(response.version().name()).isEqualTo(version == HttpVersion.HTTP_2 ? "HTTP_2" : "HTTP_1_1");
+        return response.body();
     }
 }

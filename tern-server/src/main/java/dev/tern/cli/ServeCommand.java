@@ -95,6 +95,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Serve TLS on this extra port and keep the main port plaintext (e.g. 443 for the Java SDK's topic client).")
     Integer tlsPort;
 
+    @Option(names = "--event-loops", defaultValue = "0",
+            description = "Event-loop threads serving connections (0: one per core, the default).")
+    int eventLoops;
+
     @Option(names = "--grpc-heartbeat-interval", defaultValue = "15s", converter = DurationConverter.class,
             description = "Heartbeat cadence on idle gRPC subscriptions (default: ${DEFAULT-VALUE}).")
     Duration grpcHeartbeatInterval;
@@ -157,12 +161,16 @@ public final class ServeCommand implements Callable<Integer> {
         if (redisTimeout.isZero() || redisTimeout.isNegative()) {
             throw new IllegalArgumentException("--redis-timeout must be positive");
         }
+        if (eventLoops < 0 || eventLoops > 1024) {
+            throw new IllegalArgumentException("--event-loops must be between 0 (one per core) and 1024");
+        }
         String endpoint = publicEndpoint == null || publicEndpoint.isBlank() ? null : publicEndpoint;
         BrowserConfig browser = new BrowserConfig(BrowserConfig.parseOrigins(corsAllowedOrigins),
                 sseHeartbeatInterval, sseRetry, webSocketPingInterval);
         return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,
                 longPollTimeout, limits, accessLog, tlsCert, tlsKey, tlsPort, grpcHeartbeatInterval, browser,
-                engineKind, url, redisTimeout);
+                engineKind, url, redisTimeout,
+                eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops);
     }
 
     @Override

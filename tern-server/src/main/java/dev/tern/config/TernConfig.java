@@ -30,6 +30,7 @@ import java.time.Duration;
  * @param redisUrl           the Redis to use with the redis engine ({@code redis://[:password@]host:port[/db]},
  *                           {@code rediss://} for TLS); null with the memory engine
  * @param redisTimeout       longest wait for a Redis reply before the request fails as unavailable
+ * @param eventLoops         event-loop threads serving connections (one HTTP listener each)
  */
 public record TernConfig(
         String host,
@@ -49,7 +50,8 @@ public record TernConfig(
         BrowserConfig browser,
         Engine engine,
         String redisUrl,
-        Duration redisTimeout) {
+        Duration redisTimeout,
+        int eventLoops) {
 
     /** The topic engines Tern can run on. */
     public enum Engine { MEMORY, REDIS }

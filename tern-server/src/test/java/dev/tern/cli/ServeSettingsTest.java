@@ -32,6 +32,8 @@ class ServeSettingsTest {
         assertThat(config.publicEndpoint()).as("derived from the port bound, see TokenApiTest").isNull();
         assertThat(config.longPollTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.defaultTopicLimits().maxPublishMessageSizeKb()).isEqualTo(4);
+        assertThat(config.eventLoops()).as("one per core").isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(config(Map.of("TERN_EVENT_LOOPS", "3"), null).eventLoops()).isEqualTo(3);
     }
 
     @Test
@@ -67,6 +69,7 @@ class ServeSettingsTest {
         assertThatThrownBy(() -> config(Map.of(), null, "--default-max-message-size-kb", "0"))
                 .hasMessageContaining("max_publish_message_size_kb");
         assertThatThrownBy(() -> config(Map.of(), null, "--history-messages", "0")).hasMessageContaining("--history-messages");
+        assertThatThrownBy(() -> config(Map.of(), null, "--event-loops", "-1")).hasMessageContaining("--event-loops");
         assertThatThrownBy(() -> config(Map.of(), null, "--long-poll-timeout", "soon"))
                 .isInstanceOf(CommandLine.ParameterException.class);
     }

@@ -1,5 +1,6 @@
 package dev.tern.http.stream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -21,7 +22,7 @@ import java.util.ArrayList;
  * delivery is one buffer handed to the socket instead of an HTTP message encoded per connection. This is where a
  * fan-out to thousands of streams spends its time.
  *
- * <p>Writes are flushed once per burst ({@link PendingFlushes}). Backpressure follows the channel's own write
+ * <p>The first frame of a burst is flushed at once, the rest of the burst together ({@link PendingFlushes}). Backpressure follows the channel's own write
  * buffer, flushed or not: full above {@link #STREAM_BUFFER}'s high-water mark, drained when the channel is writable
  * again.
  */
@@ -74,8 +75,13 @@ final class ChunkedConnectionOutput implements SseOutput {
 
     @Override
     public void write(SseFrame frame) {
-        belowEncoder.write(frame.chunk().retainedDuplicate(), belowEncoder.voidPromise());
-        if (!flushPending) {
+        ByteBuf chunk = frame.chunk().retainedDuplicate();
+        if (flushPending) {
+            belowEncoder.write(chunk, belowEncoder.voidPromise()); // leaves with the rest of this burst
+        } else {
+            // The first frame of a burst leaves at once (a lone message is not delayed); what follows it on this
+            // turn of the event loop is flushed together, once.
+            belowEncoder.writeAndFlush(chunk, belowEncoder.voidPromise());
             flushPending = true;
             PENDING_FLUSHES.get().add(this, belowEncoder.executor());
         }
@@ -108,8 +114,7 @@ final class ChunkedConnectionOutput implements SseOutput {
 
     /**
      * Flushes every output written to while the tasks already queued on the event loop ran: a burst of messages
-     * for one connection leaves in one system call instead of one each, and a single message costs one flush, as
-     * before, a moment later.
+     * for one connection leaves in two system calls (its first frame, then the rest) instead of one each.
      */
     private static final class PendingFlushes implements Runnable {
         private final ArrayList<ChunkedConnectionOutput> outputs = new ArrayList<>();

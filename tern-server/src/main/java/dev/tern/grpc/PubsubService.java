@@ -3,6 +3,7 @@ package dev.tern.grpc;
 import dev.tern.auth.Principal;
 import dev.tern.error.TernException;
 import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.Heartbeats;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.TopicKey;
@@ -29,17 +30,16 @@ final class PubsubService {
     static final ServiceMethod<_SubscriptionRequest, _SubscriptionItem> SUBSCRIBE =
             GrpcCalls.method(SERVICE, "Subscribe", _SubscriptionRequest.getDefaultInstance());
 
-    private final Vertx vertx;
     private final TopicGateway gateway;
     private final GrpcErrors errors;
-    private final Duration heartbeatInterval;
+    /** Heartbeats for idle Subscribe streams: one timer per event loop. */
+    private final Heartbeats heartbeats;
     private final TernMetrics metrics;
 
     PubsubService(Vertx vertx, TopicGateway gateway, GrpcErrors errors, Duration heartbeatInterval, TernMetrics metrics) {
-        this.vertx = vertx;
         this.gateway = gateway;
         this.errors = errors;
-        this.heartbeatInterval = heartbeatInterval;
+        this.heartbeats = new Heartbeats(vertx, heartbeatInterval);
         this.metrics = metrics;
     }
 
@@ -66,7 +66,7 @@ final class PubsubService {
                 TopicKey topic = TopicGateway.topicKey(message.getCacheName(), message.getTopic());
                 StartPosition from = startPosition(message);
                 Principal principal = gateway.authenticate(GrpcCalls.credential(request));
-                SubscribeCall.start(vertx, gateway, errors, metrics, heartbeatInterval, request, principal, topic, from);
+                SubscribeCall.start(heartbeats, gateway, errors, metrics, request, principal, topic, from);
             } catch (RuntimeException e) {
                 errors.fail(request.response(), e);
             }

@@ -5,6 +5,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.tern.auth.Principal;
 import dev.tern.error.TernException;
 import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.Heartbeats;
 import dev.tern.pubsub.ResumingSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.Discontinuity;
@@ -21,13 +22,11 @@ import grpc.cache_client.pubsub._SubscriptionItem;
 import grpc.cache_client.pubsub._SubscriptionRequest;
 import grpc.cache_client.pubsub._TopicItem;
 import grpc.cache_client.pubsub._TopicValue;
-import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.WireFormat;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 
-import java.time.Duration;
 
 /**
  * One Subscribe stream: a heartbeat first (the Java SDK insists), then the topic's events, heartbeats while it is
@@ -38,20 +37,18 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     private static final _SubscriptionItem HEARTBEAT =
             _SubscriptionItem.newBuilder().setHeartbeat(_Heartbeat.getDefaultInstance()).build();
 
-    private final Vertx vertx;
     private final GrpcErrors errors;
     private final TopicKey topic;
     private final GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response;
     /** Binary protobuf on the wire (not gRPC's JSON format), so pre-encoded items can be written as they are. */
     private final boolean protobuf;
     private ResumingSubscription subscription;
-    private long heartbeatTimer = -1;
+    private Heartbeats.Beat heartbeat;
     private boolean wroteSinceHeartbeat;
     private boolean ended;
 
-    private SubscribeCall(Vertx vertx, GrpcErrors errors, TopicKey topic,
+    private SubscribeCall(GrpcErrors errors, TopicKey topic,
                           GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response, boolean protobuf) {
-        this.vertx = vertx;
         this.errors = errors;
         this.topic = topic;
         this.response = response;
@@ -59,15 +56,15 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     }
 
     /** Subscribes (throwing the gateway's error before anything was sent) and starts streaming. */
-    static void start(Vertx vertx, TopicGateway gateway, GrpcErrors errors, TernMetrics metrics, Duration heartbeatInterval,
+    static void start(Heartbeats heartbeats, TopicGateway gateway, GrpcErrors errors, TernMetrics metrics,
                       GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request, Principal principal,
                       TopicKey topic, StartPosition from) {
-        SubscribeCall call = new SubscribeCall(vertx, errors, topic, request.response(),
+        SubscribeCall call = new SubscribeCall(errors, topic, request.response(),
                 request.format() == WireFormat.PROTOBUF);
         call.subscription = ResumingSubscription.open(gateway, principal, topic, from, call, metrics);
         // Written now, before the engine's replay task runs on this context, so it is always the first message.
         call.response.write(HEARTBEAT);
-        call.heartbeatTimer = vertx.setPeriodic(heartbeatInterval.toMillis(), id -> call.heartbeatIfIdle());
+        call.heartbeat = heartbeats.register(call::heartbeatIfIdle);
         request.exceptionHandler(failure -> call.release());
         request.errorHandler(error -> call.release());
         call.response.exceptionHandler(failure -> call.release());
@@ -140,9 +137,9 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     }
 
     private void stopHeartbeats() {
-        if (heartbeatTimer >= 0) {
-            vertx.cancelTimer(heartbeatTimer);
-            heartbeatTimer = -1;
+        if (heartbeat != null) {
+            heartbeat.cancel();
+            heartbeat = null;
         }
     }
 

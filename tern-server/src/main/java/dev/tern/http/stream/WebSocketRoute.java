@@ -7,6 +7,7 @@ import dev.tern.error.TernException;
 import dev.tern.http.RequestCredential;
 import dev.tern.http.TopicPath;
 import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.Heartbeats;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.TopicKey;
@@ -24,13 +25,14 @@ public final class WebSocketRoute {
     /** Largest frame or message accepted from a client: a publish of the largest message a cache may allow, base64. */
     public static final int MAX_MESSAGE_BYTES = TopicLimits.MAX_MESSAGE_SIZE_KB * 1024 / 3 * 4 + 64 * 1024;
 
-    private final Vertx vertx;
+    /** Pings and idle heartbeats of every socket: one timer per event loop. */
+    private final Heartbeats keepalives;
     private final TopicGateway gateway;
     private final TernMetrics metrics;
     private final BrowserConfig settings;
 
     public WebSocketRoute(Vertx vertx, TopicGateway gateway, TernMetrics metrics, BrowserConfig settings) {
-        this.vertx = vertx;
+        this.keepalives = new Heartbeats(vertx, settings.webSocketPingInterval());
         this.gateway = gateway;
         this.metrics = metrics;
         this.settings = settings;
@@ -63,7 +65,7 @@ public final class WebSocketRoute {
                 }
                 return;
             }
-            WebSocketSession session = new WebSocketSession(vertx, gateway, metrics, settings, upgraded.result(),
+            WebSocketSession session = new WebSocketSession(keepalives, gateway, metrics, settings, upgraded.result(),
                     setup.credential, setup.topic);
             if (setup.refused != null) {
                 session.refuse(setup.refused);

@@ -5,13 +5,13 @@ import dev.tern.config.BrowserConfig;
 import dev.tern.error.TernException;
 import dev.tern.http.HttpErrors;
 import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.Heartbeats;
 import dev.tern.pubsub.ResumingSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.SubscriptionEnd;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.TopicKey;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +30,6 @@ final class WebSocketSession implements ResumingSubscription.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSession.class);
     private static final Buffer PING = Buffer.buffer("tern");
 
-    private final Vertx vertx;
     private final TopicGateway gateway;
     private final TernMetrics metrics;
     private final BrowserConfig settings;
@@ -39,15 +38,17 @@ final class WebSocketSession implements ResumingSubscription.Sink {
     private final TopicKey topic;
     /** Waiting for the write queue to drain: the subscription after a lag, and reading after a publish flood. */
     private final List<Runnable> drainWaiters = new ArrayList<>(2);
+    /** The route's keepalive ticks (one timer per event loop, at the ping interval). */
+    private final Heartbeats keepalives;
     private ResumingSubscription subscription;
-    private long keepaliveTimer = -1;
+    private Heartbeats.Beat keepaliveBeat;
     private long lastHeardNanos = System.nanoTime();
     private boolean wroteSinceKeepalive;
     private boolean closed;
 
-    WebSocketSession(Vertx vertx, TopicGateway gateway, TernMetrics metrics, BrowserConfig settings,
+    WebSocketSession(Heartbeats keepalives, TopicGateway gateway, TernMetrics metrics, BrowserConfig settings,
                      ServerWebSocket socket, String credential, TopicKey topic) {
-        this.vertx = vertx;
+        this.keepalives = keepalives;
         this.gateway = gateway;
         this.metrics = metrics;
         this.settings = settings;
@@ -75,7 +76,7 @@ final class WebSocketSession implements ResumingSubscription.Sink {
             return;
         }
         send(WebSocketFrames.HEARTBEAT);
-        keepaliveTimer = vertx.setPeriodic(settings.webSocketPingInterval().toMillis(), id -> keepalive());
+        keepaliveBeat = keepalives.register(this::keepalive);
     }
 
     /** Ends a socket whose subscription was refused: an error frame, then a close code saying why. */
@@ -205,8 +206,8 @@ final class WebSocketSession implements ResumingSubscription.Sink {
         if (subscription != null) {
             subscription.close();
         }
-        if (keepaliveTimer >= 0) {
-            vertx.cancelTimer(keepaliveTimer);
+        if (keepaliveBeat != null) {
+            keepaliveBeat.cancel();
         }
     }
 }

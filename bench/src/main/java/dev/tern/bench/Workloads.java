@@ -60,7 +60,7 @@ final class Workloads {
             publisher.stop();
             Publisher.awaitLanes(lanesDone);
             if (window != null) {
-                window.close();
+                window.close(); // publishing is over: no more checks while the subscribers drain
                 System.out.printf("  %s: publishers waited for subscribers %.0f%% of the time%n",
                         target.name(), 100 * window.heldFraction());
             }
@@ -104,6 +104,9 @@ final class Workloads {
             }
             sink.add("delivered in order (%)", 100.0 * check.deliveredFraction(), failed);
         } finally {
+            if (window != null) {
+                window.close(); // idempotent; here for a measurement that failed before the lanes stopped
+            }
             if (fleet != null) {
                 fleet.close();
             }

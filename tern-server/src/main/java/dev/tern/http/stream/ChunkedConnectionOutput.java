@@ -22,9 +22,9 @@ import java.util.ArrayList;
  * delivery is one buffer handed to the socket instead of an HTTP message encoded per connection. This is where a
  * fan-out to thousands of streams spends its time.
  *
- * <p>The first frame of a burst is flushed at once, the rest of the burst together ({@link PendingFlushes}). Backpressure follows the channel's own write
- * buffer, flushed or not: full above {@link #STREAM_BUFFER}'s high-water mark, drained when the channel is writable
- * again.
+ * <p>The first frame of a burst is flushed at once, the rest of the burst together ({@link PendingFlushes}).
+ * Backpressure follows the channel's own write buffer, flushed or not: full above {@link #STREAM_BUFFER}'s
+ * high-water mark, drained when the channel is writable again.
  */
 final class ChunkedConnectionOutput implements SseOutput {
     /** The name Vert.x gives its HTTP/1.x response encoder in the pipeline; writes start just below it. */
@@ -37,7 +37,7 @@ final class ChunkedConnectionOutput implements SseOutput {
      * ({@code ResumingSubscription}): room for a few thousand typical frames, so that a client that stalls for a
      * moment under a burst is not cut off, and a bounded amount of memory for one that has stopped.
      */
-    static final WriteBufferWaterMark STREAM_BUFFER = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+    private static final WriteBufferWaterMark STREAM_BUFFER = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
     /** Per event loop: the outputs written to since its last flush task ran. */
     private static final FastThreadLocal<PendingFlushes> PENDING_FLUSHES = new FastThreadLocal<>() {

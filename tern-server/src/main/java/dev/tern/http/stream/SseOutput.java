@@ -21,9 +21,9 @@ interface SseOutput {
      * The fastest output the connection allows: raw chunks on an HTTP/1.1 connection, otherwise the Vert.x
      * response (HTTP/2, which frames the stream itself). Call after the response head has been written.
      */
-    static SseOutput of(HttpServerRequest request, HttpServerResponse response) {
+    static SseOutput of(HttpServerRequest request) {
         SseOutput chunks = ChunkedConnectionOutput.attach(request);
-        return chunks != null ? chunks : new ResponseOutput(response);
+        return chunks != null ? chunks : new ResponseOutput(request.response());
     }
 
     /** Frames written through the Vert.x response, which encodes them for its protocol. */

@@ -92,7 +92,7 @@ public final class SseRoute {
                     .putHeader("X-Accel-Buffering", "no");
             response.closeHandler(v -> close());
             response.write(SseFrames.preamble(settings.sseRetry().toMillis()));
-            output = SseOutput.of(request, response);
+            output = SseOutput.of(request);
             heartbeat = heartbeats.register(this::heartbeat);
         }
 

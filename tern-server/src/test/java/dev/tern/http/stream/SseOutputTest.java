@@ -62,7 +62,7 @@ class SseOutputTest {
                 .requestHandler(request -> {
                     request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
                     request.response().write(SseFrames.preamble(1000));
-                    SseOutput output = SseOutput.of(request, request.response());
+                    SseOutput output = SseOutput.of(request);
                     outputType.complete(output.getClass().getSimpleName());
                     for (int i = 0; i < 3; i++) {
                         output.write(SseFrame.of("data: é " + i + "\n\n"));

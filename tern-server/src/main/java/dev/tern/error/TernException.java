@@ -41,6 +41,12 @@ public final class TernException extends RuntimeException {
                 LimitKind.MESSAGE_SIZE, 0);
     }
 
+    /** A request body beyond what the server accepts at all, whatever the cache's limit. */
+    public static TernException bodyTooLarge(long maxBytes) {
+        return new TernException(ErrorKind.PAYLOAD_TOO_LARGE,
+                "request body exceeds the server's limit of " + maxBytes + " bytes", null, 0);
+    }
+
     public static TernException limitExceeded(LimitKind limit, String message, long retryAfterSeconds) {
         return new TernException(ErrorKind.LIMIT_EXCEEDED, message, limit, Math.max(1, retryAfterSeconds));
     }

@@ -5,13 +5,12 @@ import dev.tern.auth.TokenIssuer;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.TopicLimits;
 import dev.tern.config.BrowserConfig;
+import dev.tern.http.CorsPolicy;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
@@ -29,7 +28,6 @@ public final class MomentoGrpc {
     /** A gRPC method path: {@code /package.Service/Method}. */
     private static final Pattern METHOD_PATH = Pattern.compile("^/[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)+/[A-Za-z0-9_]+$");
     private static final String EXPOSED_HEADERS = "grpc-status,grpc-message," + GrpcErrors.LIMIT_TRAILER;
-    private static final String PREFLIGHT_MAX_AGE_SECONDS = "600";
 
     /** What the services need from the rest of the server. */
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
@@ -38,11 +36,11 @@ public final class MomentoGrpc {
     }
 
     private final GrpcServer server;
-    private final BrowserConfig browser;
+    private final CorsPolicy cors;
 
-    private MomentoGrpc(GrpcServer server, BrowserConfig browser) {
+    private MomentoGrpc(GrpcServer server, CorsPolicy cors) {
         this.server = server;
-        this.browser = browser;
+        this.cors = cors;
     }
 
     public static MomentoGrpc create(Dependencies deps) {
@@ -60,7 +58,7 @@ public final class MomentoGrpc {
         server.callHandler(request -> errors.end(request.response(), GrpcStatus.UNIMPLEMENTED,
                 "Tern does not implement " + request.fullMethodName()
                         + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches and disposable tokens"));
-        return new MomentoGrpc(server, deps.browser());
+        return new MomentoGrpc(server, new CorsPolicy(deps.browser()));
     }
 
     /** True for gRPC and gRPC-Web calls, and for a browser's CORS preflight of a gRPC-Web call. */
@@ -74,49 +72,21 @@ public final class MomentoGrpc {
 
     /** Handles a request for which {@link #accepts} is true. */
     public void handle(HttpServerRequest request) {
-        HttpServerResponse response = request.response();
-        String allowedOrigin = allowedOrigin(request);
+        String allowedOrigin = cors.allowedOrigin(request);
         if (isPreflight(request)) {
-            if (allowedOrigin == null) {
-                response.setStatusCode(403).end();
-                return;
-            }
             String requested = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS);
-            response.setStatusCode(204)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS")
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, requested == null ? "*" : requested)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, PREFLIGHT_MAX_AGE_SECONDS)
-                    .end();
+            cors.answerPreflight(request, allowedOrigin, "POST, OPTIONS", requested == null ? "*" : requested);
             return;
         }
         if (allowedOrigin != null) {
             // gRPC-Web from a browser: the SDK reads the status headers of trailers-only answers.
-            response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin)
+            request.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin)
                     .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
         }
         server.handle(request);
     }
 
-    /**
-     * The Access-Control-Allow-Origin value for this request under {@code --cors-allowed-origins}, or null when the
-     * request has no Origin or its origin is not allowed (the browser then refuses the answer).
-     */
-    private String allowedOrigin(HttpServerRequest request) {
-        String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin == null) {
-            return null;
-        }
-        if (browser.allowsAnyOrigin()) {
-            return BrowserConfig.ANY_ORIGIN;
-        }
-        request.response().headers().add(HttpHeaders.VARY, "Origin");
-        return browser.corsAllowedOrigins().contains(origin) ? origin : null;
-    }
-
     private static boolean isPreflight(HttpServerRequest request) {
-        return request.method() == HttpMethod.OPTIONS
-                && request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null
-                && METHOD_PATH.matcher(request.path()).matches();
+        return CorsPolicy.isPreflight(request) && METHOD_PATH.matcher(request.path()).matches();
     }
 }

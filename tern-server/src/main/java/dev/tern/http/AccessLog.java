@@ -1,7 +1,7 @@
 package dev.tern.http;
 
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,13 +15,13 @@ final class AccessLog {
     private AccessLog() {
     }
 
-    static void handle(RoutingContext ctx) {
+    /** Logs the request once its response is complete. */
+    static void track(HttpServerRequest request) {
         long started = System.nanoTime();
-        HttpServerRequest request = ctx.request();
-        ctx.addBodyEndHandler(v -> LOG.info("{} {} {} {} {} {}ms",
+        HttpServerResponse response = request.response();
+        response.bodyEndHandler(v -> LOG.info("{} {} {} {} {} {}ms",
                 request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress(),
-                request.method(), request.path(), ctx.response().getStatusCode(),
-                ctx.response().bytesWritten(), (System.nanoTime() - started) / 1_000_000));
-        ctx.next();
+                request.method(), request.path(), response.getStatusCode(),
+                response.bytesWritten(), (System.nanoTime() - started) / 1_000_000));
     }
 }

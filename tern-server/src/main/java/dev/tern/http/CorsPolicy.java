@@ -1,53 +1,91 @@
 package dev.tern.http;
 
 import dev.tern.config.BrowserConfig;
-import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.CorsHandler;
-
-import java.util.Set;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Cross-origin access for browsers, on every endpoint: the configured origins (default any, never with
- * credentials: Tern's tokens travel in the Authorization header or the query, not in cookies), the methods and
- * headers Tern's API uses, and preflights answered for ten minutes.
+ * Cross-origin access for browsers, the one rule for every endpoint (HTTP API and gRPC-Web): the configured origins
+ * (default any, never with credentials: Tern's tokens travel in the Authorization header or the query, not in
+ * cookies), and preflights answered for ten minutes. A request from Tern's own origin (the console page) needs no
+ * permission; a request without {@code Origin} (curl, SDKs, servers) is not a CORS request at all.
  */
 public final class CorsPolicy {
-    private static final int PREFLIGHT_MAX_AGE_SECONDS = 600;
+    private static final String PREFLIGHT_MAX_AGE_SECONDS = "600";
+    private static final String API_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
+    private static final String API_HEADERS = "Authorization, Content-Type, Last-Event-ID";
+    private static final String API_EXPOSED_HEADERS = "Retry-After";
 
-    private CorsPolicy() {
+    private final BrowserConfig config;
+
+    public CorsPolicy(BrowserConfig config) {
+        this.config = config;
     }
 
-    public static Handler<RoutingContext> handler(BrowserConfig config) {
-        CorsHandler cors = CorsHandler.create()
-                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE,
-                        HttpMethod.OPTIONS))
-                .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID"))
-                .exposedHeaders(Set.of("Retry-After"))
-                .allowCredentials(false)
-                .maxAgeSeconds(PREFLIGHT_MAX_AGE_SECONDS);
-        if (config.allowsAnyOrigin()) {
-            cors.addOrigin(BrowserConfig.ANY_ORIGIN);
-            return cors;
+    /**
+     * Applies the policy to an HTTP API request. Returns true when the request goes on to its route (with the
+     * response headers a browser needs); false when it was answered here: a preflight, or 403 for a refused origin.
+     */
+    boolean admit(HttpServerRequest request, HttpErrors errors) {
+        String allowed = allowedOrigin(request);
+        if (isPreflight(request)) {
+            answerPreflight(request, allowed, API_METHODS, API_HEADERS);
+            return false;
         }
-        cors.addOrigins(config.corsAllowedOrigins());
-        return ctx -> {
-            // The answer now depends on the Origin header: shared caches must not serve one origin's answer to another.
-            ctx.response().headers().add("Vary", "Origin");
-            if (isSameOrigin(ctx.request())) {
-                ctx.next(); // the console page served by Tern itself
-            } else {
-                cors.handle(ctx);
-            }
-        };
+        if (allowed == null && request.getHeader(HttpHeaders.ORIGIN) != null && !isSameOrigin(request)) {
+            errors.sendStatus(request.response(), 403);
+            return false;
+        }
+        if (allowed != null) {
+            request.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowed)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, API_EXPOSED_HEADERS);
+        }
+        return true;
+    }
+
+    /**
+     * The Access-Control-Allow-Origin value for this request, or null when it has no Origin or its origin is not
+     * allowed. With a list of origins the answer depends on the Origin header, so shared caches are told so.
+     */
+    public String allowedOrigin(HttpServerRequest request) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin == null) {
+            return null;
+        }
+        if (config.allowsAnyOrigin()) {
+            return BrowserConfig.ANY_ORIGIN;
+        }
+        request.response().headers().add(HttpHeaders.VARY, "Origin");
+        return config.corsAllowedOrigins().contains(origin) ? origin : null;
+    }
+
+    /** Answers a preflight: 204 with what the endpoint allows, or 403 when the origin is not allowed. */
+    public void answerPreflight(HttpServerRequest request, String allowedOrigin, String methods, String headers) {
+        HttpServerResponse response = request.response();
+        if (allowedOrigin == null) {
+            response.setStatusCode(403).end();
+            return;
+        }
+        response.setStatusCode(204)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, methods)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, headers)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, PREFLIGHT_MAX_AGE_SECONDS)
+                .end();
+    }
+
+    public static boolean isPreflight(HttpServerRequest request) {
+        return request.method() == HttpMethod.OPTIONS
+                && request.getHeader(HttpHeaders.ORIGIN) != null
+                && request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null;
     }
 
     /** A browser sends Origin also to its own origin (POST, WebSocket); those requests need no permission. */
     static boolean isSameOrigin(HttpServerRequest request) {
-        String origin = request.getHeader("Origin");
-        String host = request.getHeader("Host");
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        String host = request.getHeader(HttpHeaders.HOST);
         return origin != null && host != null && origin.equalsIgnoreCase(request.scheme() + "://" + host);
     }
 }

@@ -10,15 +10,17 @@ import dev.tern.http.stream.SseRoute;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Every HTTP route of Tern, in one table. */
+/** Every HTTP route of Tern, in one place. */
 public final class HttpApi {
     private static final long CONTROL_BODY_LIMIT = 64 * 1024;
 
@@ -32,28 +34,24 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Router router(Dependencies deps) {
-        Router router = Router.router(deps.vertx());
+    /** The handler of every HTTP API request: the front door, then the topic endpoint or the router. */
+    public static Handler<HttpServerRequest> handler(Dependencies deps) {
         HttpErrors errors = new HttpErrors(deps.metrics());
-        PublishRoute publish = new PublishRoute(deps.gateway());
-        LongPollRoute longPoll = new LongPollRoute(deps.vertx(), deps.gateway(), errors, deps.longPollTimeout());
+        TopicEndpoint topics = new TopicEndpoint(
+                new PublishRoute(deps.gateway(), errors),
+                new WebSocketRoute(deps.vertx(), deps.gateway(), deps.metrics(), errors, deps.browser()),
+                new SseRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser()),
+                new LongPollRoute(deps.vertx(), deps.gateway(), errors, deps.longPollTimeout()),
+                errors);
+        return new FrontDoor(deps.accessLog(), new CorsPolicy(deps.browser()), errors, topics, router(deps, errors));
+    }
+
+    /** Everything but the topics: the control plane, health, metrics and the console. */
+    private static Router router(Dependencies deps, HttpErrors errors) {
+        Router router = Router.router(deps.vertx());
         CacheRoutes caches = new CacheRoutes(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits());
         TokenRoutes tokens = new TokenRoutes(deps.gateway(), deps.tokenIssuer());
         HealthRoutes health = new HealthRoutes(deps.ready(), deps.metrics());
-
-        if (deps.accessLog()) {
-            router.route().handler(AccessLog::handle);
-        }
-        router.route().handler(CorsPolicy.handler(deps.browser()));
-        router.route().handler(QueryParams::requireDecodable);
-        router.post(TopicPath.PREFIX + "*")
-                .handler(BodyHandler.create(false).setBodyLimit(TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L))
-                .handler(publish::handle);
-        // One URL, three ways to subscribe: WebSocket upgrade, then Accept: text/event-stream, else the long poll.
-        router.get(TopicPath.PREFIX + "*")
-                .handler(new WebSocketRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser())::handle)
-                .handler(new SseRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser())::handle)
-                .handler(longPoll::handle);
 
         router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
         router.get("/caches").handler(caches::list);

@@ -3,6 +3,7 @@ package dev.tern.http;
 import dev.tern.error.ErrorKind;
 import dev.tern.error.TernException;
 import dev.tern.metrics.TernMetrics;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -36,13 +37,18 @@ public final class HttpErrors {
     public void handle(RoutingContext ctx) {
         Throwable failure = ctx.failure();
         if (failure == null || (!(failure instanceof TernException) && ctx.statusCode() >= 400 && ctx.statusCode() < 500)) {
-            sendStatus(ctx, ctx.statusCode() < 0 ? 500 : ctx.statusCode());
+            sendStatus(ctx.response(), ctx.statusCode() < 0 ? 500 : ctx.statusCode());
             return;
         }
+        fail(ctx.request(), failure);
+    }
+
+    /** Answers a failed request: Tern errors by kind; anything else is a fault of Tern's, logged, and a 500. */
+    public void fail(HttpServerRequest request, Throwable failure) {
         if (!(failure instanceof TernException)) {
-            LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
+            LOG.error("request {} {} failed", request.method(), request.path(), failure);
         }
-        send(ctx.response(), TernException.from(failure));
+        send(request.response(), TernException.from(failure));
     }
 
     public void send(HttpServerResponse response, TernException error) {
@@ -59,7 +65,8 @@ public final class HttpErrors {
                 .end(error.getMessage() + "\n");
     }
 
-    private void sendStatus(RoutingContext ctx, int status) {
+    /** Answers with a bare status, for failures that are not Tern errors (no route, wrong method, refused origin). */
+    public void sendStatus(HttpServerResponse response, int status) {
         ErrorKind kind = switch (status) {
             case 400 -> ErrorKind.BAD_REQUEST;
             case 401 -> ErrorKind.UNAUTHENTICATED;
@@ -69,7 +76,6 @@ public final class HttpErrors {
             default -> status >= 500 ? ErrorKind.INTERNAL : ErrorKind.BAD_REQUEST;
         };
         metrics.recordRejected(kind);
-        HttpServerResponse response = ctx.response();
         if (response.headWritten()) {
             response.reset();
             return;

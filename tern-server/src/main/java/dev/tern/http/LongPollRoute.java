@@ -10,8 +10,8 @@ import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.SubscriptionListener;
 import dev.tern.topic.TopicKey;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,14 +37,14 @@ final class LongPollRoute {
         this.maxWait = maxWait;
     }
 
-    void handle(RoutingContext ctx) {
-        String credential = RequestCredential.of(ctx.request());
-        TopicKey topic = TopicPath.parse(ctx.request().path());
+    void handle(HttpServerRequest request) {
+        String credential = RequestCredential.of(request);
+        TopicKey topic = TopicPath.parse(request.path());
         StartPosition from = new StartPosition(
-                QueryParams.nonNegativeLong(ctx.request(), "sequence_number"),
-                QueryParams.nonNegativeLong(ctx.request(), "sequence_page"));
+                QueryParams.nonNegativeLong(request, "sequence_number"),
+                QueryParams.nonNegativeLong(request, "sequence_page"));
         Principal principal = gateway.authenticate(credential);
-        new Poll(ctx.response(), topic).start(principal, from);
+        new Poll(request.response(), topic).start(principal, from);
     }
 
     /** One waiting request: collects events, then answers exactly once. */

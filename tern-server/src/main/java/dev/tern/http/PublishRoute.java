@@ -1,12 +1,13 @@
 package dev.tern.http;
 
 import dev.tern.auth.Principal;
+import dev.tern.cache.TopicLimits;
 import dev.tern.error.TernException;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicValue;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerRequest;
 
 import java.nio.charset.CharacterCodingException;
 
@@ -15,25 +16,39 @@ import java.nio.charset.CharacterCodingException;
  * any other body a binary one. 204 on success.
  */
 final class PublishRoute {
+    /** No cache allows more; a larger body is refused before it is read whole. */
+    private static final long MAX_BODY_BYTES = TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L;
+
     private final TopicGateway gateway;
+    private final HttpErrors errors;
 
-    PublishRoute(TopicGateway gateway) {
+    PublishRoute(TopicGateway gateway, HttpErrors errors) {
         this.gateway = gateway;
+        this.errors = errors;
     }
 
-    void handle(RoutingContext ctx) {
-        String credential = RequestCredential.of(ctx.request());
-        TopicKey topic = TopicPath.parse(ctx.request().path());
-        Principal principal = gateway.authenticate(credential);
-        gateway.publish(principal, topic, value(ctx))
-                .onSuccess(receipt -> ctx.response().setStatusCode(204).end())
-                .onFailure(ctx::fail);
+    /** Reads the body, then authenticates and publishes; the answer goes out once the request was read whole. */
+    void handle(HttpServerRequest request) {
+        RequestBody.read(request, MAX_BODY_BYTES).onComplete(body -> publish(request, body),
+                failure -> errors.fail(request, failure));
     }
 
-    private static TopicValue value(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
-        byte[] bytes = body == null ? new byte[0] : body.getBytes();
-        String contentType = ctx.request().getHeader("Content-Type");
+    private void publish(HttpServerRequest request, Buffer body) {
+        try {
+            String credential = RequestCredential.of(request);
+            TopicKey topic = TopicPath.parse(request.path());
+            Principal principal = gateway.authenticate(credential);
+            gateway.publish(principal, topic, value(request, body)).onComplete(
+                    receipt -> request.response().setStatusCode(204).end(),
+                    failure -> errors.fail(request, failure));
+        } catch (RuntimeException e) {
+            errors.fail(request, e);
+        }
+    }
+
+    private static TopicValue value(HttpServerRequest request, Buffer body) {
+        byte[] bytes = body.getBytes();
+        String contentType = request.getHeader("Content-Type");
         if (contentType != null && contentType.regionMatches(true, 0, "text/", 0, 5)) {
             try {
                 return TopicValue.utf8(bytes);

@@ -2,7 +2,6 @@ package dev.tern.http;
 
 import dev.tern.error.TernException;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
 
 /** Typed query values with a 400 for anything malformed. */
 public final class QueryParams {
@@ -14,14 +13,12 @@ public final class QueryParams {
      * the decoder's exception would surface as a 500, and its message, which quotes the whole URI (a {@code ?token=}
      * included), would be logged.
      */
-    static void requireDecodable(RoutingContext ctx) {
+    static void requireDecodable(HttpServerRequest request) {
         try {
-            ctx.request().params();
+            request.params();
         } catch (IllegalArgumentException e) {
-            ctx.fail(TernException.badRequest("malformed percent-encoding in the query string"));
-            return;
+            throw TernException.badRequest("malformed percent-encoding in the query string");
         }
-        ctx.next();
     }
 
     public static long nonNegativeLong(HttpServerRequest request, String name) {

@@ -295,6 +295,33 @@ class PublishApiTest {
     }
 
     @Test
+    void chunkedBodyIsReadWholeAndRefusedPastTheServerWideLimit() {
+        // No Content-Length: the body arrives in chunks and the limit applies as it grows.
+        String topic = freshTopic();
+        byte[] pieces = "0123456789".repeat(400).getBytes(StandardCharsets.UTF_8); // 4,000 bytes, under 4 KiB
+        HttpResponse<String> accepted = http.send(http.request(TernHttp.topicPath("pub", topic))
+                .header("Authorization", key).header("Content-Type", "text/plain")
+                .POST(chunked(pieces, 1000)).build());
+        assertThat(accepted.statusCode()).isEqualTo(204);
+        assertThat(onlyItem(topic).get("value").get("text").asText()).isEqualTo(new String(pieces, StandardCharsets.UTF_8));
+
+        HttpResponse<String> refused = http.send(http.request(TernHttp.topicPath("pub", freshTopic()))
+                .header("Authorization", key).header("Content-Type", "application/octet-stream")
+                .POST(chunked(new byte[2 * 1024 * 1024], 64 * 1024)).build());
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(refused.body()).contains("server's limit");
+    }
+
+    /** A body without Content-Length, sent in pieces of the given size. */
+    private static HttpRequest.BodyPublisher chunked(byte[] body, int pieceSize) {
+        List<byte[]> pieces = new java.util.ArrayList<>();
+        for (int offset = 0; offset < body.length; offset += pieceSize) {
+            pieces.add(java.util.Arrays.copyOfRange(body, offset, Math.min(body.length, offset + pieceSize)));
+        }
+        return HttpRequest.BodyPublishers.ofByteArrays(pieces);
+    }
+
+    @Test
     void sequenceNumbersOfATopicAreContiguousFromOne() {
         String topic = freshTopic();
         for (int i = 0; i < 5; i++) {

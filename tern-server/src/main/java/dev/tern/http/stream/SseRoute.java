@@ -18,14 +18,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
 
 /**
  * {@code GET /topics/{cacheName}/{topicName}} with {@code Accept: text/event-stream}: the topic as Server-Sent Events.
  * Every check (token, names, permission, cache, limits) happens before the response starts, so a refused stream is
- * an ordinary HTTP error; other requests fall through to the long poll.
+ * an ordinary HTTP error.
  */
 public final class SseRoute {
     static final String EVENT_STREAM = "text/event-stream";
@@ -42,23 +41,20 @@ public final class SseRoute {
         this.heartbeats = new Heartbeats(vertx, settings.sseHeartbeatInterval());
     }
 
-    public void handle(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
-        if (!wantsEventStream(request)) {
-            ctx.next();
-            return;
-        }
+    /** True for a request this route serves: one that asks for {@code text/event-stream}. */
+    public static boolean accepts(HttpServerRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains(EVENT_STREAM);
+    }
+
+    /** Opens the stream, or throws the error to answer with. */
+    public void handle(HttpServerRequest request) {
         String credential = RequestCredential.of(request);
         TopicKey topic = TopicPath.parse(request.path());
         StartPosition from = StreamStart.of(request);
         SseFormat format = SseFormat.of(request.getParam("format"));
         Principal principal = gateway.authenticate(credential);
         new EventStream(request, topic, format).start(principal, from);
-    }
-
-    static boolean wantsEventStream(HttpServerRequest request) {
-        String accept = request.getHeader("Accept");
-        return accept != null && accept.toLowerCase(Locale.ROOT).contains(EVENT_STREAM);
     }
 
     /** One open event stream. Lives on the connection's event loop. */

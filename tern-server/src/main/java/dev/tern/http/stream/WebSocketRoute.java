@@ -4,6 +4,7 @@ import dev.tern.auth.Principal;
 import dev.tern.cache.TopicLimits;
 import dev.tern.config.BrowserConfig;
 import dev.tern.error.TernException;
+import dev.tern.http.HttpErrors;
 import dev.tern.http.RequestCredential;
 import dev.tern.http.TopicPath;
 import dev.tern.metrics.TernMetrics;
@@ -13,7 +14,6 @@ import dev.tern.topic.StartPosition;
 import dev.tern.topic.TopicKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code GET /topics/{cacheName}/{topicName}} with a WebSocket upgrade: the topic as JSON frames, and publishing
@@ -28,22 +28,25 @@ public final class WebSocketRoute {
     /** Pings and idle heartbeats of every socket: one timer per event loop. */
     private final Heartbeats keepalives;
     private final TopicGateway gateway;
+    private final HttpErrors errors;
     private final TernMetrics metrics;
     private final BrowserConfig settings;
 
-    public WebSocketRoute(Vertx vertx, TopicGateway gateway, TernMetrics metrics, BrowserConfig settings) {
+    public WebSocketRoute(Vertx vertx, TopicGateway gateway, TernMetrics metrics, HttpErrors errors,
+                          BrowserConfig settings) {
         this.keepalives = new Heartbeats(vertx, settings.webSocketPingInterval());
+        this.errors = errors;
         this.gateway = gateway;
         this.metrics = metrics;
         this.settings = settings;
     }
 
-    public void handle(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
-        if (!request.canUpgradeToWebSocket()) {
-            ctx.next();
-            return;
-        }
+    /** True for a request this route serves: a WebSocket handshake. */
+    public static boolean accepts(HttpServerRequest request) {
+        return request.canUpgradeToWebSocket();
+    }
+
+    public void handle(HttpServerRequest request) {
         String credential = null;
         TopicKey topic = null;
         StartPosition from = null;
@@ -60,8 +63,8 @@ public final class WebSocketRoute {
         Setup setup = new Setup(credential, topic, from, principal, refused);
         request.toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) {
-                if (!ctx.response().headWritten()) {
-                    ctx.fail(400, upgraded.cause());
+                if (!request.response().headWritten()) {
+                    errors.sendStatus(request.response(), 400);
                 }
                 return;
             }

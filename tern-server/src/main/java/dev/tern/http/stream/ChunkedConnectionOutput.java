@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,7 +23,8 @@ import java.util.ArrayList;
  * delivery is one buffer handed to the socket instead of an HTTP message encoded per connection. This is where a
  * fan-out to thousands of streams spends its time.
  *
- * <p>The first frame of a burst is flushed at once, the rest of the burst together ({@link PendingFlushes}).
+ * <p>The first frame of a burst is flushed at once, the rest of the burst together ({@link PendingFlushes}); when
+ * the event loop is behind, the whole burst together.
  * Backpressure follows the channel's own write buffer, flushed or not: full above {@link #STREAM_BUFFER}'s
  * high-water mark, drained when the channel is writable again.
  */
@@ -78,13 +80,18 @@ final class ChunkedConnectionOutput implements SseOutput {
         ByteBuf chunk = frame.chunk().retainedDuplicate();
         if (flushPending) {
             belowEncoder.write(chunk, belowEncoder.voidPromise()); // leaves with the rest of this burst
+            return;
+        }
+        PendingFlushes pending = PENDING_FLUSHES.get();
+        if (pending.behind(belowEncoder.executor())) {
+            belowEncoder.write(chunk, belowEncoder.voidPromise());
         } else {
             // The first frame of a burst leaves at once (a lone message is not delayed); what follows it on this
             // turn of the event loop is flushed together, once.
             belowEncoder.writeAndFlush(chunk, belowEncoder.voidPromise());
-            flushPending = true;
-            PENDING_FLUSHES.get().add(this, belowEncoder.executor());
         }
+        flushPending = true;
+        pending.add(this, belowEncoder.executor());
     }
 
     @Override
@@ -114,11 +121,25 @@ final class ChunkedConnectionOutput implements SseOutput {
 
     /**
      * Flushes every output written to while the tasks already queued on the event loop ran: a burst of messages
-     * for one connection leaves in two system calls (its first frame, then the rest) instead of one each.
+     * for one connection leaves in two system calls (its first frame, then the rest) instead of one each. When the
+     * loop is behind, its first frame waits too, so a connection gets one system call for everything queued.
      */
     private static final class PendingFlushes implements Runnable {
         private final ArrayList<ChunkedConnectionOutput> outputs = new ArrayList<>();
         private boolean scheduled;
+        private boolean behind;
+
+        /**
+         * Whether the event loop is behind: other tasks (more deliveries, typically) were queued when this round of
+         * flushes began. Then the first frames of a burst wait for the flush task too: it runs right after those
+         * tasks, and each connection gets one system call for all of its frames instead of one more.
+         */
+        boolean behind(EventExecutor loop) {
+            if (!scheduled) {
+                behind = loop instanceof SingleThreadEventExecutor executor && executor.pendingTasks() > 0;
+            }
+            return behind;
+        }
 
         void add(ChunkedConnectionOutput output, EventExecutor loop) {
             outputs.add(output);

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SseOutputTest {
     private final Vertx vertx = Vertx.vertx();
     private final CompletableFuture<String> outputType = new CompletableFuture<>();
+    /** Bytes of the HTTP/1.1 connection not yet handed to the socket right after the first frame was written. */
+    private final CompletableFuture<Long> unflushedAfterFirstFrame = new CompletableFuture<>();
     private HttpServer server;
 
     @AfterEach
@@ -39,6 +42,21 @@ class SseOutputTest {
         String body = fetch(HttpVersion.HTTP_1_1);
         assertThat(outputType.get(5, TimeUnit.SECONDS)).isEqualTo(ChunkedConnectionOutput.class.getSimpleName());
         assertThat(body).isEqualTo(expectedBody());
+    }
+
+    @Test
+    void anEventLoopThatIsBehindFlushesTheWholeBurstOnce() throws Exception {
+        // With a task queued behind the current one, even the burst's first frame waits for the flush task.
+        String body = fetch(HttpVersion.HTTP_1_1, true);
+        assertThat(outputType.get(5, TimeUnit.SECONDS)).isEqualTo(ChunkedConnectionOutput.class.getSimpleName());
+        assertThat(unflushedAfterFirstFrame.get(5, TimeUnit.SECONDS)).isGreaterThan(0);
+        assertThat(body).isEqualTo(expectedBody());
+    }
+
+    @Test
+    void aLoneFrameLeavesAtOnce() throws Exception {
+        fetch(HttpVersion.HTTP_1_1, false);
+        assertThat(unflushedAfterFirstFrame.get(5, TimeUnit.SECONDS)).isZero();
     }
 
     @Test
@@ -58,14 +76,26 @@ class SseOutputTest {
 
     /** A server that streams three frames and a heartbeat through {@link SseOutput}, then ends; the body read. */
     private String fetch(HttpVersion version) throws Exception {
+        return fetch(version, false);
+    }
+
+    /** As above; {@code behind}: another task is queued on the event loop while the frames are written. */
+    private String fetch(HttpVersion version, boolean behind) throws Exception {
         server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true))
                 .requestHandler(request -> {
                     request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
                     request.response().write(SseFrames.preamble(1000));
                     SseOutput output = SseOutput.of(request);
                     outputType.complete(output.getClass().getSimpleName());
+                    if (behind) {
+                        vertx.getOrCreateContext().runOnContext(v -> { });
+                    }
                     for (int i = 0; i < 3; i++) {
                         output.write(SseFrame.of("data: é " + i + "\n\n"));
+                        if (i == 0 && request.connection() instanceof ConnectionBase connection) {
+                            unflushedAfterFirstFrame.complete(
+                                    connection.channel().unsafe().outboundBuffer().totalPendingWriteBytes());
+                        }
                     }
                     output.write(SseFrames.heartbeat());
                     // Later, as a stream's last frame is: after the raw chunks were flushed or not.

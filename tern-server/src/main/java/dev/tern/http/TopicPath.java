@@ -28,6 +28,9 @@ public final class TopicPath {
     }
 
     private static String decode(String segment) {
+        if (segment.indexOf('%') < 0 && segment.indexOf('+') < 0) {
+            return segment; // nothing to decode, as in most requests
+        }
         try {
             return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

@@ -99,6 +99,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Event-loop threads serving connections (0: one per core, the default).")
     int eventLoops;
 
+    @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|io_uring|epoll|nio",
+            description = "Network transport: auto (io_uring where the kernel allows it, else epoll, else Java NIO), or one by name (default: ${DEFAULT-VALUE}).")
+    String transport;
+
     @Option(names = "--grpc-heartbeat-interval", defaultValue = "15s", converter = DurationConverter.class,
             description = "Heartbeat cadence on idle gRPC subscriptions (default: ${DEFAULT-VALUE}).")
     Duration grpcHeartbeatInterval;
@@ -170,7 +174,8 @@ public final class ServeCommand implements Callable<Integer> {
         return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,
                 longPollTimeout, limits, accessLog, tlsCert, tlsKey, tlsPort, grpcHeartbeatInterval, browser,
                 engineKind, url, redisTimeout,
-                eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops);
+                eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
+                TernConfig.Transport.fromOption(transport));
     }
 
     @Override

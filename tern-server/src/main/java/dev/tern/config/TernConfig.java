@@ -31,6 +31,7 @@ import java.time.Duration;
  *                           {@code rediss://} for TLS); null with the memory engine
  * @param redisTimeout       longest wait for a Redis reply before the request fails as unavailable
  * @param eventLoops         event-loop threads serving connections (one HTTP listener each)
+ * @param transport          the network transport serving connections: io_uring, epoll, NIO, or the best available
  */
 public record TernConfig(
         String host,
@@ -51,10 +52,31 @@ public record TernConfig(
         Engine engine,
         String redisUrl,
         Duration redisTimeout,
-        int eventLoops) {
+        int eventLoops,
+        Transport transport) {
 
     /** The topic engines Tern can run on. */
     public enum Engine { MEMORY, REDIS }
+
+    /** The network transports Tern can serve connections with; AUTO is the best one available. */
+    public enum Transport {
+        AUTO, IO_URING, EPOLL, NIO;
+
+        /** The name on the command line: auto, io_uring, epoll, nio. */
+        public String optionValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Transport fromOption(String value) {
+            String normalized = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+            for (Transport transport : values()) {
+                if (transport.optionValue().equals(normalized)) {
+                    return transport;
+                }
+            }
+            throw new IllegalArgumentException("--transport must be auto, io_uring, epoll or nio, not " + value);
+        }
+    }
 
     public boolean tlsEnabled() {
         return tlsCert != null;

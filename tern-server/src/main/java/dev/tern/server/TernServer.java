@@ -30,6 +30,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -53,12 +54,14 @@ public final class TernServer {
     private final TopicEngine engine;
     /** The shared Redis with {@code --engine redis}; null with the in-memory engine. */
     private final RedisBackend redis;
+    private final Transport transport;
     private final Readiness readiness = new Readiness();
     private int port;
     private int tlsPort = -1;
 
     private TernServer(TernConfig config) {
         this.config = config;
+        this.transport = NetworkTransport.select(config.transport()); // first: it may refuse to start
         this.dataDirectory = new DataDirectory(config.dataDir());
         TopicSettings settings = new TopicSettings(
                 config.historyMessages(), config.historyBytes(), config.topicIdleTimeout());
@@ -66,8 +69,10 @@ public final class TernServer {
                 ? RedisBackend.connect(config.redisUrl(), config.redisTimeout()) : null;
         // One event loop per core by default (not Vert.x's two): measured, fewer loops than that wake less often and
         // fan out with less CPU per delivery (docs/performance.md).
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
-                .setEventLoopPoolSize(config.eventLoops()));
+        this.vertx = Vertx.builder()
+                .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops()))
+                .withTransport(transport)
+                .build();
         this.engine = redis != null ? new RedisTopicEngine(redis, settings) : new InMemoryTopicEngine(vertx, settings);
     }
 
@@ -140,9 +145,9 @@ public final class TernServer {
         return listening.onSuccess(v -> {
             ensureSuperUserKey(issuer, verifier);
             readiness.set(true);
-            LOG.info("Tern listening on {}:{}{} with data directory {}", config.host(), port,
+            LOG.info("Tern listening on {}:{}{} with data directory {} ({}, {} event loops)", config.host(), port,
                     config.mainPortTls() ? " (TLS)" : tlsPort >= 0 ? " and TLS on port " + tlsPort : "",
-                    dataDirectory.root());
+                    dataDirectory.root(), transport.name(), config.eventLoops());
             if (redis != null) {
                 LOG.info("Topics, caches and the signing key are shared through Redis at {}", redis.url());
             }
@@ -226,6 +231,11 @@ public final class TernServer {
 
     public int port() {
         return port;
+    }
+
+    /** The network transport serving connections: io_uring, epoll or nio. */
+    public String transport() {
+        return transport.name();
     }
 
     /** The extra TLS listener's port, or -1 when there is none. */

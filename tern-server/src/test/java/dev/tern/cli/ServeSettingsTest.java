@@ -34,6 +34,9 @@ class ServeSettingsTest {
         assertThat(config.defaultTopicLimits().maxPublishMessageSizeKb()).isEqualTo(4);
         assertThat(config.eventLoops()).as("one per core").isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(config(Map.of("TERN_EVENT_LOOPS", "3"), null).eventLoops()).isEqualTo(3);
+        assertThat(config.transport()).isEqualTo(TernConfig.Transport.AUTO);
+        assertThat(config(Map.of("TERN_TRANSPORT", "epoll"), null).transport()).isEqualTo(TernConfig.Transport.EPOLL);
+        assertThat(config(Map.of(), null, "--transport", "io-uring").transport()).isEqualTo(TernConfig.Transport.IO_URING);
     }
 
     @Test
@@ -70,6 +73,7 @@ class ServeSettingsTest {
                 .hasMessageContaining("max_publish_message_size_kb");
         assertThatThrownBy(() -> config(Map.of(), null, "--history-messages", "0")).hasMessageContaining("--history-messages");
         assertThatThrownBy(() -> config(Map.of(), null, "--event-loops", "-1")).hasMessageContaining("--event-loops");
+        assertThatThrownBy(() -> config(Map.of(), null, "--transport", "kqueue")).hasMessageContaining("--transport");
         assertThatThrownBy(() -> config(Map.of(), null, "--long-poll-timeout", "soon"))
                 .isInstanceOf(CommandLine.ParameterException.class);
     }

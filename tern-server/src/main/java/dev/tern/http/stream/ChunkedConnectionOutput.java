@@ -3,6 +3,7 @@ package dev.tern.http.stream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
@@ -49,7 +50,13 @@ final class ChunkedConnectionOutput implements SseOutput {
         }
     };
 
+    /** Unsent bytes above which a connection's frames are gathered into larger buffers (see {@link #backlogged}). */
+    private static final int GATHER_ABOVE = 64 * 1024;
+    private static final int GATHER_BUFFER = 16 * 1024;
+
     private final ChannelHandlerContext belowEncoder;
+    /** Frames copied together while the connection is backlogged, not yet handed to the pipeline. */
+    private ByteBuf gathered;
     private final Context context;
     private WritabilityWatch watch;
     private boolean flushPending;
@@ -77,6 +84,11 @@ final class ChunkedConnectionOutput implements SseOutput {
 
     @Override
     public void write(SseFrame frame) {
+        if (backlogged()) {
+            gather(frame.chunk());
+            return;
+        }
+        writeGathered();
         ByteBuf chunk = frame.chunk().retainedDuplicate();
         if (flushPending) {
             belowEncoder.write(chunk, belowEncoder.voidPromise()); // leaves with the rest of this burst
@@ -92,6 +104,39 @@ final class ChunkedConnectionOutput implements SseOutput {
         }
         flushPending = true;
         pending.add(this, belowEncoder.executor());
+    }
+
+    /**
+     * Whether this connection already has more than {@link #GATHER_ABOVE} waiting to go out: its reader is behind.
+     * Then frames are copied together into buffers of {@link #GATHER_BUFFER} instead of queued one by one, because a
+     * long queue of small buffers makes every partial socket write walk it and holds an object per frame.
+     */
+    private boolean backlogged() {
+        ChannelOutboundBuffer pending = belowEncoder.channel().unsafe().outboundBuffer();
+        return pending != null && pending.totalPendingWriteBytes() > GATHER_ABOVE;
+    }
+
+    private void gather(ByteBuf chunk) {
+        if (gathered != null && gathered.writableBytes() < chunk.readableBytes()) {
+            writeGathered();
+        }
+        if (gathered == null) {
+            gathered = belowEncoder.alloc().directBuffer(Math.max(GATHER_BUFFER, chunk.readableBytes()));
+        }
+        gathered.writeBytes(chunk, chunk.readerIndex(), chunk.readableBytes());
+        if (!flushPending) {
+            flushPending = true;
+            PENDING_FLUSHES.get().add(this, belowEncoder.executor());
+        }
+    }
+
+    /** Hands the frames gathered so far to the pipeline (unflushed), before anything written after them. */
+    private void writeGathered() {
+        if (gathered != null) {
+            ByteBuf out = gathered;
+            gathered = null;
+            belowEncoder.write(out, belowEncoder.voidPromise());
+        }
     }
 
     @Override
@@ -111,8 +156,10 @@ final class ChunkedConnectionOutput implements SseOutput {
         }
     }
 
+    /** Writes out what was gathered; the stream's last frame, written through Vert.x, must come after it. */
     @Override
     public void close() {
+        writeGathered();
         if (watch != null && belowEncoder.pipeline().context(watch) != null) {
             belowEncoder.pipeline().remove(watch);
         }
@@ -154,6 +201,7 @@ final class ChunkedConnectionOutput implements SseOutput {
             scheduled = false;
             for (ChunkedConnectionOutput output : outputs) {
                 output.flushPending = false;
+                output.writeGathered();
                 output.belowEncoder.flush();
             }
             outputs.clear();

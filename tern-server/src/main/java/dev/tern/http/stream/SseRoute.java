@@ -141,6 +141,7 @@ public final class SseRoute {
         /** Ends the stream from the server side with a last frame saying why. */
         private void finish(Buffer lastFrame) {
             if (!closed) {
+                output.close(); // what the output still holds goes out before the last frame
                 response.end(lastFrame);
             }
             close();

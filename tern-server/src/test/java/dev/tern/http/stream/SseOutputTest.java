@@ -60,6 +60,14 @@ class SseOutputTest {
     }
 
     @Test
+    void aBackloggedConnectionGetsEveryFrameInOrderBeforeTheLastOne() throws Exception {
+        // 6,000 frames (about 120 KB) in one turn of the event loop: past 64 KiB unsent, frames are gathered into larger buffers.
+        String body = fetch(HttpVersion.HTTP_1_1, false, 6000);
+        assertThat(outputType.get(5, TimeUnit.SECONDS)).isEqualTo(ChunkedConnectionOutput.class.getSimpleName());
+        assertThat(body).isEqualTo(expectedBody(6000));
+    }
+
+    @Test
     void http2StreamsGoThroughTheVertxResponse() throws Exception {
         String body = fetch(HttpVersion.HTTP_2);
         assertThat(outputType.get(5, TimeUnit.SECONDS)).isEqualTo(SseOutput.ResponseOutput.class.getSimpleName());
@@ -67,8 +75,12 @@ class SseOutputTest {
     }
 
     private static String expectedBody() {
+        return expectedBody(3);
+    }
+
+    private static String expectedBody(int frames) {
         StringBuilder expected = new StringBuilder("retry: 1000\n: connected\n\n");
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < frames; i++) {
             expected.append("data: é ").append(i).append("\n\n");
         }
         return expected.append(": heartbeat\n\n").append("event: end\ndata: {}\n\n").toString();
@@ -81,6 +93,10 @@ class SseOutputTest {
 
     /** As above; {@code behind}: another task is queued on the event loop while the frames are written. */
     private String fetch(HttpVersion version, boolean behind) throws Exception {
+        return fetch(version, behind, 3);
+    }
+
+    private String fetch(HttpVersion version, boolean behind, int frames) throws Exception {
         server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true))
                 .requestHandler(request -> {
                     request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
@@ -90,7 +106,7 @@ class SseOutputTest {
                     if (behind) {
                         vertx.getOrCreateContext().runOnContext(v -> { });
                     }
-                    for (int i = 0; i < 3; i++) {
+                    for (int i = 0; i < frames; i++) {
                         output.write(SseFrame.of("data: é " + i + "\n\n"));
                         if (i == 0 && request.connection() instanceof ConnectionBase connection) {
                             unflushedAfterFirstFrame.complete(

@@ -80,8 +80,7 @@ public final class MomentoGrpc {
         }
         if (allowedOrigin != null) {
             // gRPC-Web from a browser: the SDK reads the status headers of trailers-only answers.
-            request.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+            CorsPolicy.allow(request.response(), allowedOrigin, EXPOSED_HEADERS);
         }
         server.handle(request);
     }

@@ -29,20 +29,29 @@ public final class CorsPolicy {
      * response headers a browser needs); false when it was answered here: a preflight, or 403 for a refused origin.
      */
     boolean admit(HttpServerRequest request, HttpErrors errors) {
+        if (request.getHeader(HttpHeaders.ORIGIN) == null) {
+            return true; // not a CORS request: curl, SDKs, servers
+        }
         String allowed = allowedOrigin(request);
         if (isPreflight(request)) {
             answerPreflight(request, allowed, API_METHODS, API_HEADERS);
             return false;
         }
-        if (allowed == null && request.getHeader(HttpHeaders.ORIGIN) != null && !isSameOrigin(request)) {
-            errors.sendStatus(request.response(), 403);
-            return false;
-        }
         if (allowed != null) {
-            request.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowed)
-                    .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, API_EXPOSED_HEADERS);
+            allow(request.response(), allowed, API_EXPOSED_HEADERS);
+            return true;
         }
-        return true;
+        if (isSameOrigin(request)) {
+            return true;
+        }
+        errors.sendStatus(request.response(), 403);
+        return false;
+    }
+
+    /** The headers that let a browser script read an answer from an allowed origin, and the ones it names. */
+    public static void allow(HttpServerResponse response, String allowedOrigin, String exposedHeaders) {
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin)
+                .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, exposedHeaders);
     }
 
     /**

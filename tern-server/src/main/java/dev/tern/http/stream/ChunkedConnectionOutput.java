@@ -86,24 +86,21 @@ final class ChunkedConnectionOutput implements SseOutput {
     public void write(SseFrame frame) {
         if (backlogged()) {
             gather(frame.chunk());
-            return;
-        }
-        writeGathered();
-        ByteBuf chunk = frame.chunk().retainedDuplicate();
-        if (flushPending) {
-            belowEncoder.write(chunk, belowEncoder.voidPromise()); // leaves with the rest of this burst
-            return;
-        }
-        PendingFlushes pending = PENDING_FLUSHES.get();
-        if (pending.behind(belowEncoder.executor())) {
-            belowEncoder.write(chunk, belowEncoder.voidPromise());
         } else {
-            // The first frame of a burst leaves at once (a lone message is not delayed); what follows it on this
-            // turn of the event loop is flushed together, once.
-            belowEncoder.writeAndFlush(chunk, belowEncoder.voidPromise());
+            writeGathered();
+            ByteBuf chunk = frame.chunk().retainedDuplicate();
+            if (flushPending || PENDING_FLUSHES.get().behind(belowEncoder.executor())) {
+                belowEncoder.write(chunk, belowEncoder.voidPromise()); // leaves with the rest of this burst
+            } else {
+                // The first frame of a burst leaves at once (a lone message is not delayed); what follows it on this
+                // turn of the event loop is flushed together, once.
+                belowEncoder.writeAndFlush(chunk, belowEncoder.voidPromise());
+            }
         }
-        flushPending = true;
-        pending.add(this, belowEncoder.executor());
+        if (!flushPending) {
+            flushPending = true;
+            PENDING_FLUSHES.get().add(this, belowEncoder.executor());
+        }
     }
 
     /**
@@ -124,10 +121,6 @@ final class ChunkedConnectionOutput implements SseOutput {
             gathered = belowEncoder.alloc().directBuffer(Math.max(GATHER_BUFFER, chunk.readableBytes()));
         }
         gathered.writeBytes(chunk, chunk.readerIndex(), chunk.readableBytes());
-        if (!flushPending) {
-            flushPending = true;
-            PENDING_FLUSHES.get().add(this, belowEncoder.executor());
-        }
     }
 
     /** Hands the frames gathered so far to the pipeline (unflushed), before anything written after them. */

@@ -140,11 +140,11 @@ public final class SseRoute {
 
         /** Ends the stream from the server side with a last frame saying why. */
         private void finish(Buffer lastFrame) {
-            if (!closed) {
-                output.close(); // what the output still holds goes out before the last frame
+            boolean open = !closed;
+            close(); // the output hands over what it still holds, so the last frame comes after it
+            if (open) {
                 response.end(lastFrame);
             }
-            close();
         }
 
         private void close() {

@@ -30,6 +30,10 @@ public final class CorsPolicy {
      */
     boolean admit(HttpServerRequest request, HttpErrors errors) {
         if (request.getHeader(HttpHeaders.ORIGIN) == null) {
+            if (!config.allowsAnyOrigin()) {
+                // With a list, answers differ by Origin: a shared cache must not serve this one to a browser.
+                request.response().headers().add(HttpHeaders.VARY, "Origin");
+            }
             return true; // not a CORS request: curl, SDKs, servers
         }
         String allowed = allowedOrigin(request);

@@ -92,8 +92,10 @@ class CorsTest {
                 "Origin: https://evil.example\r\n")).hasMessageContaining("403");
         RawWebSocket.connect(tern, "/topics/c/t?token=" + tern.superUserKey(), "Origin: https://app.example.com\r\n").close();
 
-        // Without an Origin header (curl, SDKs, servers) nothing changes.
-        assertThat(tern.send("GET", "/caches", null, null).statusCode()).isEqualTo(200);
+        // Without an Origin header (curl, SDKs, servers) nothing changes, but shared caches learn the answer varies.
+        HttpResponse<String> noOrigin = tern.send("GET", "/caches", null, null);
+        assertThat(noOrigin.statusCode()).isEqualTo(200);
+        assertThat(noOrigin.headers().allValues("Vary").toString()).containsIgnoringCase("origin");
     }
 
     @Test

@@ -122,14 +122,14 @@ final class GrpcPublisher implements PublishLanes {
                     if (measurement.failedPublishes.sum() == 0) {
                         System.err.println("bench: gRPC publish failed: " + error);
                     }
-                    measurement.published(false);
+                    measurement.published(false, stamp);
                     timer.schedule(Lane.this::next, 10, TimeUnit.MILLISECONDS);
                 }
 
                 @Override
                 public void onCompleted() {
                     okByTopic.incrementAndGet(topic);
-                    measurement.published(true);
+                    measurement.published(true, stamp);
                     next();
                 }
             });

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Measurement {
     private final Recorder latencyMicros = new Recorder(3);
+    /** From a publish's stamp (its scheduled time when the lane is behind) to its answer. */
+    private final Recorder answerMicros = new Recorder(3);
     final LongAdder publishesInWindow = new LongAdder();
     final LongAdder failedPublishes = new LongAdder();
     final LongAdder deliveriesInWindow = new LongAdder();
@@ -19,6 +21,7 @@ final class Measurement {
 
     void startWindow() {
         latencyMicros.reset();
+        answerMicros.reset();
         windowStart = BenchClock.nanos();
     }
 
@@ -34,12 +37,19 @@ final class Measurement {
         return nanos >= windowStart && nanos < windowEnd;
     }
 
-    /** A publish was answered now: counted in the window when the answer came inside it. */
-    void published(boolean ok) {
+    /**
+     * A publish stamped {@code stampNanos} was answered now: counted in the window when the answer came inside it;
+     * its wait for the answer is recorded when it was stamped inside the window.
+     */
+    void published(boolean ok, long stampNanos) {
+        long now = BenchClock.nanos();
         if (!ok) {
             failedPublishes.increment();
-        } else if (inWindow(BenchClock.nanos())) {
+        } else if (inWindow(now)) {
             publishesInWindow.increment();
+        }
+        if (ok && inWindow(stampNanos)) {
+            answerMicros.recordValue(Math.max(0, (now - stampNanos) / 1000));
         }
     }
 
@@ -50,6 +60,11 @@ final class Measurement {
         if (inWindow(sentNanos)) {
             latencyMicros.recordValue(Math.max(0, (receivedNanos - sentNanos) / 1000));
         }
+    }
+
+    /** Microseconds from stamp to answer of the publishes stamped inside the window. */
+    Histogram publishAnswers() {
+        return answerMicros.getIntervalHistogram();
     }
 
     /** Latencies in microseconds of the messages sent inside the window. */

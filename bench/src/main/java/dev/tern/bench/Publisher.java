@@ -209,7 +209,7 @@ final class Publisher implements PublishLanes {
                 System.err.println("bench: publish to " + target.name() + " failed: "
                         + (error == null ? "HTTP " + status : error));
             }
-            measurement.published(ok);
+            measurement.published(ok, stamp);
             if (ok) {
                 next();
             } else {

@@ -66,6 +66,11 @@ final class Workloads {
             }
 
             double seconds = measurement.windowSeconds();
+            Histogram answers = measurement.publishAnswers();
+            if (answers.getTotalCount() > 0) {
+                System.out.printf("  %s: publish answered after p50 %.1f ms, p99 %.1f ms (from its stamp)%n",
+                        target.name(), percentileMillis(answers, 50), percentileMillis(answers, 99));
+            }
             String publishNote = measurement.failedPublishes.sum() == 0 ? ""
                     : measurement.failedPublishes.sum() + " publishes failed";
             if (metrics.contains("publishes")) {

@@ -25,7 +25,8 @@ import java.util.ArrayList;
  * fan-out to thousands of streams spends its time.
  *
  * <p>The first frame of a burst is flushed at once, the rest of the burst together ({@link PendingFlushes}); when
- * the event loop is behind, the whole burst together.
+ * the event loop is behind, the whole burst together. While a connection still has bytes on their way out, further
+ * frames are copied into one buffer ({@link #backlogged}), so a write carries many frames as one buffer.
  * Backpressure follows the channel's own write buffer, flushed or not: full above {@link #STREAM_BUFFER}'s
  * high-water mark, drained when the channel is writable again.
  */
@@ -50,9 +51,13 @@ final class ChunkedConnectionOutput implements SseOutput {
         }
     };
 
-    /** Unsent bytes above which a connection's frames are gathered into larger buffers (see {@link #backlogged}). */
-    private static final int GATHER_ABOVE = 64 * 1024;
-    private static final int GATHER_BUFFER = 16 * 1024;
+    /**
+     * A gather buffer starts small, because between two flushes a connection that is just behind collects a few
+     * frames, and grows up to {@link #GATHER_MAX} for one that is far behind. Starting every buffer at its largest
+     * size made the allocator hand out (and zero) fresh memory at the rate of the fan-out.
+     */
+    private static final int GATHER_INITIAL = 1024;
+    private static final int GATHER_MAX = 16 * 1024;
 
     private final ChannelHandlerContext belowEncoder;
     /** Frames copied together while the connection is backlogged, not yet handed to the pipeline. */
@@ -104,23 +109,26 @@ final class ChunkedConnectionOutput implements SseOutput {
     }
 
     /**
-     * Whether this connection already has more than {@link #GATHER_ABOVE} waiting to go out: its reader is behind.
-     * Then frames are copied together into buffers of {@link #GATHER_BUFFER} instead of queued one by one, because a
-     * long queue of small buffers makes every partial socket write walk it and holds an object per frame.
+     * Whether this connection still has bytes waiting to go out: an earlier write has not completed, or its reader
+     * is behind. Then frames are copied together into one buffer instead of queued one by one, because each queued
+     * buffer costs objects and a step in every socket write and in every write's completion, and a long queue of
+     * them made the server slower exactly when its readers lag.
      */
     private boolean backlogged() {
         ChannelOutboundBuffer pending = belowEncoder.channel().unsafe().outboundBuffer();
-        return pending != null && pending.totalPendingWriteBytes() > GATHER_ABOVE;
+        return pending != null && pending.totalPendingWriteBytes() > 0;
     }
 
     private void gather(ByteBuf chunk) {
-        if (gathered != null && gathered.writableBytes() < chunk.readableBytes()) {
+        int length = chunk.readableBytes();
+        if (gathered != null && gathered.maxWritableBytes() < length) {
             writeGathered();
         }
         if (gathered == null) {
-            gathered = belowEncoder.alloc().directBuffer(Math.max(GATHER_BUFFER, chunk.readableBytes()));
+            gathered = belowEncoder.alloc()
+                    .directBuffer(Math.max(GATHER_INITIAL, length), Math.max(GATHER_MAX, length));
         }
-        gathered.writeBytes(chunk, chunk.readerIndex(), chunk.readableBytes());
+        gathered.writeBytes(chunk, chunk.readerIndex(), length);
     }
 
     /** Hands the frames gathered so far to the pipeline (unflushed), before anything written after them. */

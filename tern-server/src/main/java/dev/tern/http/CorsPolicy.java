@@ -31,8 +31,7 @@ public final class CorsPolicy {
     boolean admit(HttpServerRequest request, HttpErrors errors) {
         if (request.getHeader(HttpHeaders.ORIGIN) == null) {
             if (!config.allowsAnyOrigin()) {
-                // With a list, answers differ by Origin: a shared cache must not serve this one to a browser.
-                request.response().headers().add(HttpHeaders.VARY, "Origin");
+                varyByOrigin(request.response()); // a shared cache must not serve this answer to a browser
             }
             return true; // not a CORS request: curl, SDKs, servers
         }
@@ -70,8 +69,13 @@ public final class CorsPolicy {
         if (config.allowsAnyOrigin()) {
             return BrowserConfig.ANY_ORIGIN;
         }
-        request.response().headers().add(HttpHeaders.VARY, "Origin");
+        varyByOrigin(request.response());
         return config.corsAllowedOrigins().contains(origin) ? origin : null;
+    }
+
+    /** With a list of origins, an answer differs by the request's Origin, and caches must be told so. */
+    private static void varyByOrigin(HttpServerResponse response) {
+        response.headers().add(HttpHeaders.VARY, "Origin");
     }
 
     /** Answers a preflight: 204 with what the endpoint allows, or 403 when the origin is not allowed. */

@@ -46,6 +46,14 @@ public final class CacheRegistry {
         return stored;
     }
 
+    /**
+     * True while {@code cache} is the registry's current incarnation of its name: false once it was deleted, even
+     * if a cache of the same name was created since. Incarnations are told apart by identity.
+     */
+    public boolean isCurrent(CacheInfo cache) {
+        return caches.get(cache.name()) == cache;
+    }
+
     /** The cache, or the 404 error every transport reports for a missing cache. */
     public CacheInfo require(String name) {
         return find(name).orElseThrow(() -> TernException.cacheNotFound(name));
@@ -97,12 +105,17 @@ public final class CacheRegistry {
         }
     }
 
+    /** Stores {@code cache} unless an equal copy is held: re-reading the store must not look like a new incarnation. */
+    private void keepIncarnation(CacheInfo cache) {
+        caches.merge(cache.name(), cache, (held, read) -> held.equals(read) ? held : read);
+    }
+
     /** Brings the copy in line with a snapshot of the store taken at {@code snapshotTaken} (System.nanoTime). */
     private void reconcile(List<CacheInfo> all, long snapshotTaken) {
         Set<String> present = new HashSet<>();
         for (CacheInfo cache : all) {
             present.add(cache.name());
-            caches.put(cache.name(), cache);
+            keepIncarnation(cache);
             learnedAt.putIfAbsent(cache.name(), snapshotTaken);
         }
         for (String name : List.copyOf(caches.keySet())) {
@@ -116,7 +129,7 @@ public final class CacheRegistry {
     private final class StoreChanges implements CacheStore.Changes {
         @Override
         public void created(CacheInfo cache) {
-            caches.put(cache.name(), cache);
+            keepIncarnation(cache);
         }
 
         @Override

@@ -73,10 +73,27 @@ public final class TopicGateway {
                 ? engine.publish(topic, value, principal.tokenId())
                 : admitted.compose(ok -> engine.publish(topic, value, principal.tokenId()));
         if (published.succeeded()) {
+            confirmCache(cache, topic, published.result());
             metrics.recordPublish(System.nanoTime() - started);
             return published;
         }
-        return published.onSuccess(receipt -> metrics.recordPublish(System.nanoTime() - started));
+        return published.map(receipt -> {
+            confirmCache(cache, topic, receipt);
+            metrics.recordPublish(System.nanoTime() - started);
+            return receipt;
+        });
+    }
+
+    /**
+     * A publish that raced the deletion of its cache may have made the topic again after the deletion forgot it;
+     * it is discarded, so that a cache created again under the name does not continue that page, and the publish
+     * answers that the cache is gone.
+     */
+    private void confirmCache(CacheInfo cache, TopicKey topic, PublishReceipt receipt) {
+        if (!caches.isCurrent(cache)) {
+            engine.discardTopic(topic, receipt.sequencePage());
+            throw TernException.cacheNotFound(cache.name());
+        }
     }
 
     /** Subscribes on the caller's Vert.x context; the listener is called there. */
@@ -90,6 +107,11 @@ public final class TopicGateway {
         } catch (RuntimeException e) {
             counted.release();
             throw e;
+        }
+        if (!caches.isCurrent(cache)) {
+            // Raced the cache's deletion: the subscription would wait on a topic nobody can publish to.
+            counted.cancel();
+            throw TernException.cacheNotFound(cache.name());
         }
         return counted;
     }

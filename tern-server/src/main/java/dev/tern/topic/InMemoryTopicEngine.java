@@ -62,6 +62,14 @@ public final class InMemoryTopicEngine implements TopicEngine {
     }
 
     @Override
+    public void discardTopic(TopicKey key, long page) {
+        MemoryTopic topic = topics.get(key);
+        if (topic != null && topic.page == page && topics.remove(key, topic)) {
+            topic.end(SubscriptionEnd.CACHE_DELETED);
+        }
+    }
+
+    @Override
     public void close() {
         vertx.cancelTimer(evictionTimer);
         endWhere(key -> true, SubscriptionEnd.SHUTDOWN);

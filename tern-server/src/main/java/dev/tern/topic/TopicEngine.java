@@ -20,6 +20,15 @@ public interface TopicEngine {
     /** Ends every subscription to the cache's topics with {@link SubscriptionEnd#CACHE_DELETED} and forgets the topics. */
     void deleteCache(String cacheName);
 
+    /**
+     * Forgets the topic if it is still on {@code page}, ending its subscriptions with
+     * {@link SubscriptionEnd#CACHE_DELETED}: a publish that raced its cache's deletion must not leave the topic
+     * behind for a cache created again under the same name. The default does nothing (engines whose topics are
+     * keyed beyond one process's lifetime decide for themselves).
+     */
+    default void discardTopic(TopicKey topic, long page) {
+    }
+
     /** Ends every subscription with {@link SubscriptionEnd#SHUTDOWN}. */
     void close();
 

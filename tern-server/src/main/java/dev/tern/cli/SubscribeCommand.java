@@ -1,7 +1,6 @@
 package dev.tern.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -12,8 +11,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "subscribe", mixinStandardHelpOptions = true, description = "Print messages of a topic as they arrive.")
 public final class SubscribeCommand extends ClientCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Parameters(index = "0", paramLabel = "CACHE")
     String cache;
     @Parameters(index = "1", paramLabel = "TOPIC")
@@ -29,36 +26,26 @@ public final class SubscribeCommand extends ClientCommand {
 
     @Override
     void run(TernClient client) throws Exception {
-        String path = "/topics/" + TernClient.segment(cache) + "/" + TernClient.segment(topic);
-        long next = sequenceNumber;
-        long page = sequencePage;
+        TopicPoller poller = new TopicPoller(client, cache, topic, sequenceNumber, sequencePage);
         long received = 0;
         while (count == 0 || received < count) {
-            JsonNode answer = JSON.readTree(client.send("GET",
-                    path + "?sequence_number=" + next + "&sequence_page=" + page, null, null));
-            for (JsonNode event : answer.path("items")) {
+            for (JsonNode event : poller.poll()) {
                 if (json) {
                     System.out.println(event);
                 }
                 JsonNode item = event.get("item");
                 JsonNode gap = event.get("discontinuity");
                 if (item != null) {
-                    next = item.get("topic_sequence_number").asLong() + 1;
-                    page = item.get("sequence_page").asLong();
                     if (!json) {
                         JsonNode value = item.get("value");
                         String text = value.has("text") ? value.get("text").asText() : "(binary) " + value.get("binary").asText();
-                        System.out.println(page + ":" + (next - 1) + " " + text);
+                        System.out.println(item.get("sequence_page").asLong() + ":" + item.get("topic_sequence_number").asLong() + " " + text);
                     }
                     if (count != 0 && ++received >= count) {
                         break;
                     }
-                } else if (gap != null) {
-                    next = gap.get("new_topic_sequence").asLong();
-                    page = gap.get("new_sequence_page").asLong();
-                    if (!json) {
-                        System.out.println("# discontinuity " + gap);
-                    }
+                } else if (gap != null && !json) {
+                    System.out.println("# discontinuity " + gap);
                 }
             }
             System.out.flush();

@@ -6,7 +6,7 @@ import io.vertx.ext.web.Router;
 
 /**
  * Every HTTP API request comes in here and passes the rules that hold for all of them, in order: the access log,
- * CORS, a decodable query string. Then the topic endpoint takes {@code /topics/...}, and the router the rest (the
+ * CORS, a decodable query string (and, for the router, a decodable path). Then the topic endpoint takes {@code /topics/...}, and the router the rest (the
  * control plane, health, metrics, the console).
  */
 final class FrontDoor implements Handler<HttpServerRequest> {
@@ -40,8 +40,14 @@ final class FrontDoor implements Handler<HttpServerRequest> {
         }
         if (TopicEndpoint.owns(request.path())) {
             topics.handle(request);
-        } else {
-            router.handle(request);
+            return;
         }
+        try {
+            PathEncoding.requireDecodable(request.path());
+        } catch (RuntimeException e) {
+            errors.fail(request, e);
+            return;
+        }
+        router.handle(request);
     }
 }

@@ -4,9 +4,6 @@ import dev.tern.error.TernException;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.TopicKey;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-
 /** Parses {@code /topics/{cacheName}/{topicName}} from the raw request path, so that bad names get a 400, not a 404. */
 public final class TopicPath {
     public static final String PREFIX = "/topics/";
@@ -28,13 +25,6 @@ public final class TopicPath {
     }
 
     private static String decode(String segment) {
-        if (segment.indexOf('%') < 0 && segment.indexOf('+') < 0) {
-            return segment; // nothing to decode, as in most requests
-        }
-        try {
-            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw TernException.badRequest("malformed percent-encoding in path");
-        }
+        return PathEncoding.decodeSegment(segment);
     }
 }

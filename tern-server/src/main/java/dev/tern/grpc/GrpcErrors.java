@@ -50,6 +50,15 @@ final class GrpcErrors {
 
     /** Ends a call with a status and a message for the client. */
     void end(GrpcServerResponse<?, ?> response, GrpcStatus status, String message) {
+        // Set here, Vert.x keeps it rather than writing its own, over-encoded, grpc-message: in the trailers, or in
+        // the headers when nothing was sent yet and the answer is trailers-only.
+        String encoded = GrpcStatusMessage.percentEncode(message);
+        response.trailers().set(GrpcStatusMessage.HEADER, encoded);
+        try {
+            response.headers().set(GrpcStatusMessage.HEADER, encoded);
+        } catch (IllegalStateException headersAlreadySent) {
+            // the trailers carry it
+        }
         try {
             response.status(status).statusMessage(message).end();
         } catch (IllegalStateException alreadyEnded) {

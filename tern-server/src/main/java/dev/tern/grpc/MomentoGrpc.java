@@ -11,6 +11,7 @@ import dev.tern.pubsub.TopicGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
  */
 public final class MomentoGrpc {
     private static final String GRPC_CONTENT_TYPE = "application/grpc";
+    private static final String GRPC_WEB_CONTENT_TYPE = "application/grpc-web";
     /** A gRPC method path: {@code /package.Service/Method}. */
     private static final Pattern METHOD_PATH = Pattern.compile("^/[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)+/[A-Za-z0-9_]+$");
     private static final String EXPOSED_HEADERS = "grpc-status,grpc-message," + GrpcErrors.LIMIT_TRAILER;
@@ -78,11 +80,23 @@ public final class MomentoGrpc {
             cors.answerPreflight(request, allowedOrigin, "POST, OPTIONS", requested == null ? "*" : requested);
             return;
         }
+        if (request.version() != HttpVersion.HTTP_2 && !isGrpcWeb(request)) {
+            // Vert.x's gRPC server would answer a bare 415: say what the client has to change.
+            request.response().setStatusCode(415).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end("gRPC needs HTTP/2 (cleartext with prior knowledge, or TLS with ALPN); over HTTP/1.1 use "
+                            + "gRPC-Web (Content-Type: application/grpc-web)\n");
+            return;
+        }
         if (allowedOrigin != null) {
             // gRPC-Web from a browser: the SDK reads the status headers of trailers-only answers.
             CorsPolicy.allow(request.response(), allowedOrigin, EXPOSED_HEADERS);
         }
         server.handle(request);
+    }
+
+    private static boolean isGrpcWeb(HttpServerRequest request) {
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        return contentType != null && contentType.regionMatches(true, 0, GRPC_WEB_CONTENT_TYPE, 0, GRPC_WEB_CONTENT_TYPE.length());
     }
 
     private static boolean isPreflight(HttpServerRequest request) {

@@ -8,6 +8,7 @@ import dev.tern.auth.TokenVerifier;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.config.TernConfig;
 import dev.tern.grpc.MomentoGrpc;
+import dev.tern.http.AccessLog;
 import dev.tern.http.HttpApi;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
@@ -123,9 +124,14 @@ public final class TernServer {
                 () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
                 metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser()));
-        // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes.
+        // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes (whose
+        // front door keeps the access log of its own requests).
+        boolean accessLog = config.accessLog();
         Handler<HttpServerRequest> dispatch = request -> {
             if (MomentoGrpc.accepts(request)) {
+                if (accessLog) {
+                    AccessLog.track(request);
+                }
                 grpc.handle(request);
             } else {
                 http.handle(request);

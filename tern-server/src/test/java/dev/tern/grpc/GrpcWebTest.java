@@ -1,5 +1,6 @@
 package dev.tern.grpc;
 
+import dev.tern.testing.CapturedLog;
 import dev.tern.testing.RunningTern;
 import grpc.cache_client.pubsub._PublishRequest;
 import grpc.cache_client.pubsub._SubscriptionItem;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * gRPC-Web on the HTTP port, as a browser (and {@code @gomomento/sdk-web}) speaks it: HTTP/1.1, a CORS preflight,
@@ -102,6 +104,44 @@ class GrpcWebTest {
         String status = response.headers().firstValue("grpc-status")
                 .orElseGet(() -> trailerFrame(response.body()).replaceAll("(?s).*grpc-status:(\\d+).*", "$1"));
         assertThat(status).isEqualTo("5"); // NOT_FOUND: the SDK's CacheNotFound
+    }
+
+    @Test
+    void statusMessagesEncodeOnlyWhatTheGrpcSpecAsks() throws Exception {
+        HttpResponse<byte[]> response = http.send(grpcWeb("/auth.Auth/GenerateApiToken",
+                "application/grpc-web+proto", frame(new byte[0])), HttpResponse.BodyHandlers.ofByteArray());
+        String message = response.headers().firstValue("grpc-message")
+                .orElseGet(() -> trailerFrame(response.body()).replaceAll("(?s).*grpc-message:([^\r\n]*).*", "$1"));
+        assertThat(message).contains("Tern does not implement auth.Auth/GenerateApiToken; it serves")
+                .doesNotContain("%2F").doesNotContain("%3B").doesNotContain("%20");
+    }
+
+    @Test
+    void grpcOverHttp11WithoutWebIsToldWhatToChange() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(tern.uri("/cache_client.pubsub.Pubsub/Publish"))
+                .header("Content-Type", "application/grpc")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(frame(new byte[0])))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(response.body()).contains("gRPC needs HTTP/2").contains("application/grpc-web");
+    }
+
+    @Test
+    void grpcCallsAreInTheAccessLog() throws Exception {
+        try (CapturedLog log = CapturedLog.start();
+             RunningTern logged = RunningTern.start("--access-log", "true")) {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(logged.uri("/cache_client.pubsub.Pubsub/Publish"))
+                    .header("Content-Type", "application/grpc-web+proto")
+                    .header("authorization", logged.superUserKey())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(frame(_PublishRequest.newBuilder()
+                            .setCacheName("missing").setTopic("t").setValue(_TopicValue.newBuilder().setText("x"))
+                            .build().toByteArray())))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !log.linesContaining("Pubsub/Publish").isEmpty());
+            assertThat(log.linesContaining("Pubsub/Publish").get(0))
+                    .contains("POST /cache_client.pubsub.Pubsub/Publish 200").contains("grpc-status=5");
+        }
     }
 
     @Test

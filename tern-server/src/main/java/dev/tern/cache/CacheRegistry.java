@@ -67,6 +67,11 @@ public final class CacheRegistry {
         return all;
     }
 
+    /** One page of {@link #list()}: at most {@code size} caches after the one {@code nextToken} names. */
+    public CachePage page(String nextToken, int size) {
+        return CachePage.of(list(), nextToken, size);
+    }
+
     public synchronized CacheInfo create(String name, TopicLimits limits) {
         ResourceNames.requireCacheName(name);
         CacheInfo cache = new CacheInfo(name, limits, Instant.now().getEpochSecond());

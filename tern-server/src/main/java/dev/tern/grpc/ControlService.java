@@ -2,6 +2,7 @@ package dev.tern.grpc;
 
 import dev.tern.auth.Authorizer;
 import dev.tern.cache.CacheInfo;
+import dev.tern.cache.CachePage;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.TopicLimits;
 import dev.tern.pubsub.TopicGateway;
@@ -61,8 +62,12 @@ final class ControlService {
         });
         GrpcCalls.unary(server, LIST_CACHES, errors, (request, message) -> {
             requireSuperUser(request);
+            CachePage page = caches.page(message.getNextToken(), CachePage.MAX_SIZE);
             _ListCachesResponse.Builder answer = _ListCachesResponse.newBuilder();
-            caches.list().forEach(cache -> answer.addCache(encode(cache)));
+            page.caches().forEach(cache -> answer.addCache(encode(cache)));
+            if (page.nextToken() != null) {
+                answer.setNextToken(page.nextToken());
+            }
             return Future.succeededFuture(answer.build());
         });
     }

@@ -3,12 +3,14 @@ package dev.tern.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tern.auth.Authorizer;
 import dev.tern.cache.CacheInfo;
+import dev.tern.cache.CachePage;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.TopicLimits;
 import dev.tern.error.TernException;
 import dev.tern.pubsub.TopicGateway;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,9 +37,18 @@ final class CacheRoutes {
         JsonBodies.send(ctx, 201, cache);
     }
 
+    /** {@code GET /caches[?limit=N][&next_token=T]}: a page of caches by name, and where the next one starts. */
     void list(RoutingContext ctx) {
         requireSuperUser(ctx);
-        JsonBodies.send(ctx, 200, Map.of("caches", caches.list()));
+        long limit = QueryParams.nonNegativeLong(ctx.request(), "limit");
+        CachePage page = caches.page(ctx.request().getParam("next_token"),
+                limit == 0 ? CachePage.MAX_SIZE : (int) Math.min(limit, Integer.MAX_VALUE));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("caches", page.caches());
+        if (page.nextToken() != null) {
+            body.put("next_token", page.nextToken());
+        }
+        JsonBodies.send(ctx, 200, body);
     }
 
     void delete(RoutingContext ctx) {

@@ -196,4 +196,32 @@ class CacheApiTest {
         assertThat(call("PUT", "/caches/by-disposable", token, null).statusCode()).isEqualTo(201);
         assertThat(call("DELETE", "/caches/by-disposable", token, null).statusCode()).isEqualTo(204);
     }
+
+    @Test
+    void listPagesWithNextToken() {
+        try (RunningTern paged = RunningTern.start()) {
+            List<String> names = List.of("page-a", "page-b", "page-c", "page-d", "page-e");
+            names.forEach(paged::createCache);
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            String next = "";
+            int pages = 0;
+            do {
+                HttpResponse<String> answer = paged.send("GET", "/caches?limit=2" + (next.isEmpty() ? "" : "&next_token=" + next), null, null);
+                assertThat(answer.statusCode()).isEqualTo(200);
+                JsonNode body = TernHttp.json(answer.body());
+                assertThat(body.get("caches").size()).isLessThanOrEqualTo(2);
+                body.get("caches").forEach(cache -> seen.add(cache.get("name").asText()));
+                next = body.has("next_token") ? body.get("next_token").asText() : "";
+                pages++;
+            } while (!next.isEmpty());
+            assertThat(seen).containsExactlyElementsOf(names);
+            assertThat(pages).isEqualTo(3);
+
+            HttpResponse<String> all = paged.send("GET", "/caches", null, null);
+            assertThat(TernHttp.json(all.body()).get("caches").size()).isEqualTo(5);
+            assertThat(TernHttp.json(all.body()).has("next_token")).isFalse();
+            assertThat(paged.send("GET", "/caches?next_token=not-ours!", null, null).statusCode()).isEqualTo(400);
+            assertThat(paged.send("GET", "/caches?limit=10001", null, null).statusCode()).isEqualTo(400);
+        }
+    }
 }

@@ -56,13 +56,20 @@ public final class TernServer {
     /** The shared Redis with {@code --engine redis}; null with the in-memory engine. */
     private final RedisBackend redis;
     private final Transport transport;
+    /** The transport and, when --transport auto passed over a faster one, why. */
+    private final NetworkTransport.Choice transportChoice;
     private final Readiness readiness = new Readiness();
     private int port;
     private int tlsPort = -1;
 
     private TernServer(TernConfig config) {
         this.config = config;
-        this.transport = NetworkTransport.select(config.transport()); // first: it may refuse to start
+        this.transportChoice = NetworkTransport.select(config.transport()); // first: it may refuse to start
+        this.transport = transportChoice.transport();
+        if (!transportChoice.passedOver().isEmpty()) {
+            LOG.warn("Serving with {}: {} (a container's seccomp profile may block io_uring; allowing it is faster, "
+                    + "see --transport)", transport.name(), String.join("; ", transportChoice.passedOver()));
+        }
         this.dataDirectory = new DataDirectory(config.dataDir());
         TopicSettings settings = new TopicSettings(
                 config.historyMessages(), config.historyBytes(), config.topicIdleTimeout());
@@ -153,7 +160,7 @@ public final class TernServer {
             readiness.set(true);
             LOG.info("Tern listening on {}:{}{} with data directory {} ({}, {} event loops)", config.host(), port,
                     config.mainPortTls() ? " (TLS)" : tlsPort >= 0 ? " and TLS on port " + tlsPort : "",
-                    dataDirectory.root(), transport.name(), config.eventLoops());
+                    dataDirectory.root(), transportChoice.description(), config.eventLoops());
             if (redis != null) {
                 LOG.info("Topics, caches and the signing key are shared through Redis at {}", redis.url());
             }

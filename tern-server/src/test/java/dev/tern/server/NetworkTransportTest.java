@@ -51,8 +51,47 @@ class NetworkTransportTest {
     @Test
     void theFirstAvailableCandidateIsTakenAndMissingOnesAreSkipped() {
         Transport epoll = fake("epoll", true);
-        assertThat(NetworkTransport.firstAvailable("auto", Arrays.asList(null, fake("io_uring", false), epoll)))
-                .isSameAs(epoll);
+        NetworkTransport.Choice choice = NetworkTransport.firstAvailable("auto", Arrays.asList(null, fake("io_uring", false), epoll));
+        assertThat(choice.transport()).isSameAs(epoll);
+        assertThat(choice.passedOver()).containsExactly("io_uring: io_uring refused by the kernel");
+        assertThat(choice.description()).isEqualTo("epoll (io_uring unavailable: io_uring refused by the kernel)");
+    }
+
+    @Test
+    void theFirstChoiceHasNothingToExplain() {
+        NetworkTransport.Choice choice = NetworkTransport.firstAvailable("auto", List.of(fake("io_uring", true)));
+        assertThat(choice.passedOver()).isEmpty();
+        assertThat(choice.description()).isEqualTo("io_uring");
+    }
+
+    /** A server whose native transports are unavailable (as under a seccomp profile) says so: a WARN and the startup line. */
+    @Test
+    void autoFallingBackSaysWhyInAWarningAndOnTheStartupLine() throws Exception {
+        java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("tern-transport");
+        Process process = new ProcessBuilder(List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dio.netty.transport.noNative=true",
+                "-cp", System.getProperty("java.class.path"), dev.tern.Main.class.getName(), "serve",
+                "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()))
+                .redirectErrorStream(true)
+                .start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.contains("Tern listening on")) {
+                    break;
+                }
+            }
+        } finally {
+            process.destroy();
+            process.waitFor();
+        }
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains(" WARN ").contains("Serving with nio")
+                .contains("io_uring: ").contains("noNative"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("Tern listening on")
+                .contains("(nio (io_uring unavailable: "));
     }
 
     @Test

@@ -3,15 +3,8 @@
 -- on the topic's channel. Because Redis runs a script as one step, two nodes can never assign the same number.
 -- KEYS: 1 meta hash, 2 stream.  ARGV: 1 history length, 2 time to live (ms), 3 kind (t|b), 4 value,
 -- 5 publisher id ('' for none), 6 channel, 7 PUBLISH (or SPUBLISH: sharded pub/sub on a Redis Cluster).
-local page = redis.call('HGET', KEYS[1], 'page')
-if not page then
-  -- A new topic (or one whose keys expired, or a Redis that restarted empty): a new page from Redis's clock,
-  -- in microseconds, so it is greater than any page this topic had before.
-  local now = redis.call('TIME')
-  page = now[1] .. string.format('%06d', tonumber(now[2]))
-  redis.call('DEL', KEYS[2])
-  redis.call('HSET', KEYS[1], 'page', page, 'seq', 0)
-end
+-- topic_page (topic_page.lua, sent before this script): the page, new when the topic is new or the primary changed.
+local page = topic_page(KEYS[1], KEYS[2])
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 -- 'ms': when Redis stored it (epoch ms), so that a live-only subscriber can be placed by time (see read.lua).
 local clock = redis.call('TIME')

@@ -57,6 +57,7 @@ class RedisSentinelTest {
         Outcome outcome = failoverUnderLoad(1);
         PublishHistory.Report report = outcome.report;
         System.out.println("min-replicas 1: " + outcome);
+        System.out.println(outcome.gapsOfFirst);
         assertThat(report.positionViolations()).as("no position reused, nothing twice").isEmpty();
         assertThat(report.lost()).as("acknowledged publishes delivered to nobody").isEmpty();
         assertThat(report.uncovered()).as("acknowledged publishes some subscriber neither got nor skipped").isEmpty();
@@ -66,13 +67,14 @@ class RedisSentinelTest {
     void withoutReplicasRequiredAFailoverStillNeverGivesOnePositionTwoMessages() throws Exception {
         Outcome outcome = failoverUnderLoad(0);
         System.out.println("min-replicas 0: " + outcome);
+        System.out.println(outcome.gapsOfFirst);
         assertThat(outcome.report.positionViolations()).as("no position reused, nothing twice").isEmpty();
         // Acknowledged publishes the replica had not received when the primary died may be lost: that is what
         // --redis-min-replicas 0 trades for speed. They are reported above, not asserted.
     }
 
     private record Outcome(PublishHistory.Report report, long killToFirstPublishMillis, long acknowledged, long refused,
-                           long unanswered, List<Integer> discontinuities) {
+                           long unanswered, List<Integer> discontinuities, String gapsOfFirst) {
         @Override
         public String toString() {
             return "kill to first acknowledged publish " + killToFirstPublishMillis + " ms; publishes acknowledged "
@@ -93,11 +95,7 @@ class RedisSentinelTest {
         subscribers.grpc(a, "grpc@a");
         subscribers.grpc(b, "grpc@b");
         subscribers.longPoll(b, "poll@b");
-        // Every subscriber is attached once it received a first message.
-        String warmup = "warmup";
-        assertThat(publish(a, "load", warmup)).isEqualTo(204);
-        history.published(warmup, PublishHistory.Outcome.ACKNOWLEDGED);
-        assertThat(waitUntil(history::settled, Duration.ofSeconds(20))).as("subscribers attached: %s", history.check()).isTrue();
+        awaitAttached(a, history, subscribers);
 
         AtomicLong killedAt = new AtomicLong();
         AtomicLong firstAfterKill = new AtomicLong();
@@ -123,7 +121,7 @@ class RedisSentinelTest {
         List<Integer> gaps = history.discontinuitiesPerSubscriber();
         return new Outcome(history.check(), (firstAfterKill.get() - killedAt.get()) / 1_000_000,
                 history.count(PublishHistory.Outcome.ACKNOWLEDGED), history.count(PublishHistory.Outcome.REFUSED),
-                history.count(PublishHistory.Outcome.NO_ANSWER), gaps);
+                history.count(PublishHistory.Outcome.NO_ANSWER), gaps, history.describeDiscontinuities(0) + "\n" + history.describeDiscontinuities(1));
     }
 
     @Test
@@ -165,6 +163,20 @@ class RedisSentinelTest {
         assertThatThrownBy(() -> keep(RunningTern.start("--engine", "redis", "--redis-url", url, "--redis-timeout", "200ms")))
                 .rootCause().hasMessageContaining("no Sentinel at redis+sentinel://127.0.0.1:" + closed + "/mymaster answered");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no hang").isLessThan(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Publishes warm-up messages (not recorded as publishes, so nobody has to receive them) until every subscriber
+     * received one: then all are attached, and every later publish must reach them.
+     */
+    private void awaitAttached(RunningTern node, PublishHistory history, HistorySubscribers subscribers) {
+        int round = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (history.subscribersWithoutItems() > 0) {
+            assertThat(System.nanoTime()).as("subscribers attached within 30 s").isLessThan(deadline);
+            assertThat(publish(node, "load", "warmup-" + ++round)).isEqualTo(204);
+            RedisNodesTest.sleep(200);
+        }
     }
 
     private int publish(RunningTern node, String topic, String text) {

@@ -53,6 +53,25 @@ public final class PublishHistory {
         }
     }
 
+    /** One subscriber's discontinuities with the item before and after each, for a report. */
+    public String describeDiscontinuities(int index) {
+        List<Object> events = subscribers.get(index).events();
+        StringBuilder text = new StringBuilder(subscribers.get(index).name).append(':');
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) instanceof Gap) {
+                text.append(' ').append(i > 0 ? events.get(i - 1) : "-").append(" => ").append(events.get(i))
+                        .append(" => ").append(i + 1 < events.size() ? events.get(i + 1) : "-").append(';');
+            }
+        }
+        return text.toString();
+    }
+
+    public long subscribersWithoutItems() {
+        synchronized (subscribers) {
+            return subscribers.stream().filter(s -> s.itemCount() == 0).count();
+        }
+    }
+
     public List<Integer> discontinuitiesPerSubscriber() {
         synchronized (subscribers) {
             return subscribers.stream().map(Subscriber::discontinuityCount).toList();

@@ -75,7 +75,8 @@ public final class RedisTopicEngine implements TopicEngine {
         Future<PublishReceipt> stored = redis.evalAcknowledged(LuaScript.PUBLISH,
                 List.of(RedisKeys.meta(key), RedisKeys.stream(key)),
                 List.of(settings.historyMessages(), ttlMillis, TopicRecords.kind(value), value.bytes(),
-                        publisherId == null ? "" : publisherId, RedisKeys.channel(key), redis.publishCommand()))
+                        publisherId == null ? "" : publisherId, RedisKeys.channel(key), redis.publishCommand(),
+                        settings.historyBytes()))
                 .map(reply -> {
                     counters.publishes.increment();
                     return new PublishReceipt(reply.get(0).toLong(), reply.get(1).toLong());

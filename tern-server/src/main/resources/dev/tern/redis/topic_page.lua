@@ -20,6 +20,6 @@ local function topic_page(meta, stream)
     fresh = string.format('%.0f', tonumber(page) + 1)
   end
   redis.call('DEL', stream)
-  redis.call('HSET', meta, 'page', fresh, 'seq', 0, 'epoch', epoch)
+  redis.call('HSET', meta, 'page', fresh, 'seq', 0, 'bytes', 0, 'epoch', epoch)
   return fresh
 end

@@ -14,7 +14,7 @@ import grpc.control_client._DeleteCacheResponse;
 import grpc.control_client._ListCachesRequest;
 import grpc.control_client._ListCachesResponse;
 import grpc.control_client._TopicLimits;
-import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
@@ -49,21 +49,28 @@ final class ControlService {
     }
 
     void register(GrpcServer server) {
+        // The cache store may wait for its disk or for Redis, so its calls run off the event loop (executeBlocking).
         GrpcCalls.unary(server, CREATE_CACHE, errors, (request, message) -> {
             requireSuperUser(request);
-            caches.create(message.getCacheName(), defaultLimits);
-            return Future.succeededFuture(_CreateCacheResponse.getDefaultInstance());
+            return Vertx.currentContext().executeBlocking(() -> {
+                caches.create(message.getCacheName(), defaultLimits);
+                return _CreateCacheResponse.getDefaultInstance();
+            }, false);
         });
         GrpcCalls.unary(server, DELETE_CACHE, errors, (request, message) -> {
             requireSuperUser(request);
-            caches.delete(message.getCacheName());
-            return Future.succeededFuture(_DeleteCacheResponse.getDefaultInstance());
+            return Vertx.currentContext().executeBlocking(() -> {
+                caches.delete(message.getCacheName());
+                return _DeleteCacheResponse.getDefaultInstance();
+            }, false);
         });
         GrpcCalls.unary(server, LIST_CACHES, errors, (request, message) -> {
             requireSuperUser(request);
-            _ListCachesResponse.Builder answer = _ListCachesResponse.newBuilder();
-            caches.list().forEach(cache -> answer.addCache(encode(cache)));
-            return Future.succeededFuture(answer.build());
+            return Vertx.currentContext().executeBlocking(() -> {
+                _ListCachesResponse.Builder answer = _ListCachesResponse.newBuilder();
+                caches.list().forEach(cache -> answer.addCache(encode(cache)));
+                return answer.build();
+            }, false);
         });
     }
 

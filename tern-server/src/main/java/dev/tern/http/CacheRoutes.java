@@ -29,21 +29,31 @@ final class CacheRoutes {
         this.defaults = defaults;
     }
 
+    // The cache store may wait for its disk or for Redis, so its calls run off the event loop (executeBlocking).
+
     void create(RoutingContext ctx) {
         requireSuperUser(ctx);
-        CacheInfo cache = caches.create(ctx.pathParam("name"), limits(JsonBodies.read(ctx)));
-        JsonBodies.send(ctx, 201, cache);
+        String name = ctx.pathParam("name");
+        TopicLimits limits = limits(JsonBodies.read(ctx));
+        ctx.vertx().executeBlocking(() -> caches.create(name, limits), false)
+                .onSuccess(cache -> JsonBodies.send(ctx, 201, cache))
+                .onFailure(ctx::fail);
     }
 
     void list(RoutingContext ctx) {
         requireSuperUser(ctx);
-        JsonBodies.send(ctx, 200, Map.of("caches", caches.list()));
+        ctx.vertx().executeBlocking(caches::list, false)
+                .onSuccess(all -> JsonBodies.send(ctx, 200, Map.of("caches", all)))
+                .onFailure(ctx::fail);
     }
 
     void delete(RoutingContext ctx) {
         requireSuperUser(ctx);
-        caches.delete(ctx.pathParam("name"));
-        ctx.response().setStatusCode(204).end();
+        String name = ctx.pathParam("name");
+        ctx.vertx().executeBlocking(() -> {
+            caches.delete(name);
+            return null;
+        }, false).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 
     private void requireSuperUser(RoutingContext ctx) {

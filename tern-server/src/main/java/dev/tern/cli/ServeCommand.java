@@ -112,12 +112,16 @@ public final class ServeCommand implements Callable<Integer> {
     String engine;
 
     @Option(names = "--redis-url", paramLabel = "URL",
-            description = "Redis for --engine redis: redis://[:password@]host:port[/db], or rediss:// for TLS; for a Redis Cluster, one or more seed URLs, comma-separated.")
+            description = "Redis for --engine redis: redis://[:password@]host:port[/db], or rediss:// for TLS; for a Redis Cluster, one or more seed URLs, comma-separated; behind Sentinel, redis+sentinel://[:password@]host1:26379,host2:26379/mymaster[/db] (rediss+sentinel:// for TLS).")
     String redisUrl;
 
     @Option(names = "--redis-timeout", defaultValue = "2s", converter = DurationConverter.class,
             description = "Longest wait for Redis before a request fails with 503 (default: ${DEFAULT-VALUE}).")
     Duration redisTimeout;
+
+    @Option(names = "--redis-min-replicas", defaultValue = "0", paramLabel = "N",
+            description = "With --engine redis: a publish is acknowledged only once N replicas hold it (Redis WAIT), else 503 (default: ${DEFAULT-VALUE}).")
+    int redisMinReplicas;
 
     /** The configuration these options describe; fails with a usage message on impossible values. */
     public TernConfig toConfig() {
@@ -155,15 +159,23 @@ public final class ServeCommand implements Callable<Integer> {
             if (url == null) {
                 throw new IllegalArgumentException("--engine redis needs --redis-url (e.g. redis://localhost:6379)");
             }
-            for (String seed : url.split(",")) {
-                String trimmed = seed.trim();
-                if (!trimmed.startsWith("redis://") && !trimmed.startsWith("rediss://")) {
-                    throw new IllegalArgumentException("--redis-url must start with redis:// or rediss:// (a cluster: several, comma-separated)");
+            if (dev.tern.redis.SentinelUrl.isSentinel(url)) {
+                dev.tern.redis.SentinelUrl.parse(url);
+            } else {
+                for (String seed : url.split(",")) {
+                    String trimmed = seed.trim();
+                    if (!trimmed.startsWith("redis://") && !trimmed.startsWith("rediss://")) {
+                        throw new IllegalArgumentException("--redis-url must start with redis:// or rediss:// (a cluster: several,"
+                                + " comma-separated; Sentinel: redis+sentinel://host1:26379,host2:26379/mymaster)");
+                    }
                 }
             }
         }
         if (redisTimeout.isZero() || redisTimeout.isNegative()) {
             throw new IllegalArgumentException("--redis-timeout must be positive");
+        }
+        if (redisMinReplicas < 0 || redisMinReplicas > 100) {
+            throw new IllegalArgumentException("--redis-min-replicas must be between 0 and 100");
         }
         if (eventLoops < 0 || eventLoops > 1024) {
             throw new IllegalArgumentException("--event-loops must be between 0 (one per core) and 1024");
@@ -173,7 +185,7 @@ public final class ServeCommand implements Callable<Integer> {
                 sseHeartbeatInterval, sseRetry, webSocketPingInterval);
         return new TernConfig(host, port, dataDir, endpoint, historyMessages, historyBytes, topicIdleTimeout,
                 longPollTimeout, limits, accessLog, tlsCert, tlsKey, tlsPort, grpcHeartbeatInterval, browser,
-                engineKind, url, redisTimeout,
+                engineKind, url, redisTimeout, redisMinReplicas,
                 eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
                 TernConfig.Transport.fromOption(transport));
     }

@@ -30,6 +30,7 @@ import java.time.Duration;
  * @param redisUrl           the Redis to use with the redis engine ({@code redis://[:password@]host:port[/db]},
  *                           {@code rediss://} for TLS); null with the memory engine
  * @param redisTimeout       longest wait for a Redis reply before the request fails as unavailable
+ * @param redisMinReplicas   replicas that must confirm a publish (Redis {@code WAIT}) before it is acknowledged
  * @param eventLoops         event-loop threads serving connections (one HTTP listener each)
  * @param transport          the network transport serving connections: io_uring, epoll, NIO, or the best available
  */
@@ -52,6 +53,7 @@ public record TernConfig(
         Engine engine,
         String redisUrl,
         Duration redisTimeout,
+        int redisMinReplicas,
         int eventLoops,
         Transport transport) {
 

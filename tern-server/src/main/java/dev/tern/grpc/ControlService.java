@@ -15,7 +15,7 @@ import grpc.control_client._DeleteCacheResponse;
 import grpc.control_client._ListCachesRequest;
 import grpc.control_client._ListCachesResponse;
 import grpc.control_client._TopicLimits;
-import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
@@ -50,25 +50,32 @@ final class ControlService {
     }
 
     void register(GrpcServer server) {
+        // The cache store may wait for its disk or for Redis, so its calls run off the event loop (executeBlocking).
         GrpcCalls.unary(server, CREATE_CACHE, errors, (request, message) -> {
             requireSuperUser(request);
-            caches.create(message.getCacheName(), defaultLimits);
-            return Future.succeededFuture(_CreateCacheResponse.getDefaultInstance());
+            return Vertx.currentContext().executeBlocking(() -> {
+                caches.create(message.getCacheName(), defaultLimits);
+                return _CreateCacheResponse.getDefaultInstance();
+            }, false);
         });
         GrpcCalls.unary(server, DELETE_CACHE, errors, (request, message) -> {
             requireSuperUser(request);
-            caches.delete(message.getCacheName());
-            return Future.succeededFuture(_DeleteCacheResponse.getDefaultInstance());
+            return Vertx.currentContext().executeBlocking(() -> {
+                caches.delete(message.getCacheName());
+                return _DeleteCacheResponse.getDefaultInstance();
+            }, false);
         });
         GrpcCalls.unary(server, LIST_CACHES, errors, (request, message) -> {
             requireSuperUser(request);
-            CachePage page = caches.page(message.getNextToken(), CachePage.MAX_SIZE);
-            _ListCachesResponse.Builder answer = _ListCachesResponse.newBuilder();
-            page.caches().forEach(cache -> answer.addCache(encode(cache)));
-            if (page.nextToken() != null) {
-                answer.setNextToken(page.nextToken());
-            }
-            return Future.succeededFuture(answer.build());
+            return Vertx.currentContext().executeBlocking(() -> {
+                CachePage page = caches.page(message.getNextToken(), CachePage.MAX_SIZE);
+                _ListCachesResponse.Builder answer = _ListCachesResponse.newBuilder();
+                page.caches().forEach(cache -> answer.addCache(encode(cache)));
+                if (page.nextToken() != null) {
+                    answer.setNextToken(page.nextToken());
+                }
+                return answer.build();
+            }, false);
         });
     }
 

@@ -31,30 +31,42 @@ final class CacheRoutes {
         this.defaults = defaults;
     }
 
+    // The cache store may wait for its disk or for Redis, so its calls run off the event loop (executeBlocking).
+
     void create(RoutingContext ctx) {
         requireSuperUser(ctx);
-        CacheInfo cache = caches.create(ctx.pathParam("name"), limits(JsonBodies.read(ctx)));
-        JsonBodies.send(ctx, 201, cache);
+        String name = ctx.pathParam("name");
+        TopicLimits limits = limits(JsonBodies.read(ctx));
+        ctx.vertx().executeBlocking(() -> caches.create(name, limits), false)
+                .onSuccess(cache -> JsonBodies.send(ctx, 201, cache))
+                .onFailure(ctx::fail);
     }
 
     /** {@code GET /caches[?limit=N][&next_token=T]}: a page of caches by name, and where the next one starts. */
     void list(RoutingContext ctx) {
         requireSuperUser(ctx);
         long limit = QueryParams.nonNegativeLong(ctx.request(), "limit");
-        CachePage page = caches.page(ctx.request().getParam("next_token"),
-                limit == 0 ? CachePage.MAX_SIZE : (int) Math.min(limit, Integer.MAX_VALUE));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("caches", page.caches());
-        if (page.nextToken() != null) {
-            body.put("next_token", page.nextToken());
-        }
-        JsonBodies.send(ctx, 200, body);
+        String nextToken = ctx.request().getParam("next_token");
+        int size = limit == 0 ? CachePage.MAX_SIZE : (int) Math.min(limit, Integer.MAX_VALUE);
+        ctx.vertx().executeBlocking(() -> caches.page(nextToken, size), false)
+                .onSuccess(page -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("caches", page.caches());
+                    if (page.nextToken() != null) {
+                        body.put("next_token", page.nextToken());
+                    }
+                    JsonBodies.send(ctx, 200, body);
+                })
+                .onFailure(ctx::fail);
     }
 
     void delete(RoutingContext ctx) {
         requireSuperUser(ctx);
-        caches.delete(ctx.pathParam("name"));
-        ctx.response().setStatusCode(204).end();
+        String name = ctx.pathParam("name");
+        ctx.vertx().executeBlocking(() -> {
+            caches.delete(name);
+            return null;
+        }, false).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
     }
 
     private void requireSuperUser(RoutingContext ctx) {

@@ -37,13 +37,22 @@ public final class RedisBackend {
 
     private final Vertx vertx;
     private final Context context;
-    private final Redis client;
+    /** The primary's client; behind Sentinel it is replaced when the primary changes (on the Redis context). */
+    private volatile Redis client;
     private final long timeoutMillis;
     private final RedisChannels channels;
     private final ShardedChannels sharded;
     private final String url;
     private final List<String> urls;
     private final boolean cluster;
+    /** Behind Sentinel: who names the primary, and where the primary is now; else null. */
+    private final SentinelPrimary sentinel;
+    private RedisChannels switchAnnouncements;
+    private volatile String primaryUrl;
+    private boolean locating;
+    private final int minReplicas;
+    private final ReplicatedWrites replicatedWrites;
+    private volatile boolean replicasOk = true;
     private volatile boolean pingOk;
     private long pingTimer = -1;
     private final List<Supplier<Future<?>>> restorers = new ArrayList<>();
@@ -52,9 +61,19 @@ public final class RedisBackend {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RedisBackend(List<String> urls, boolean cluster, Duration timeout) {
-        this.url = String.join(",", urls);
+        this(urls, cluster, timeout, null, 0);
+    }
+
+    /**
+     * @param urls        the server (the primary, as Sentinel names it), or a cluster's seed URLs
+     * @param sentinelUrl the Sentinels that name the primary, or null
+     */
+    private RedisBackend(List<String> urls, boolean cluster, Duration timeout, SentinelUrl sentinelUrl, int minReplicas) {
+        this.url = sentinelUrl != null ? sentinelUrl.describe() : String.join(",", urls);
         this.urls = urls;
         this.cluster = cluster;
+        this.primaryUrl = urls.get(0);
+        this.minReplicas = minReplicas;
         this.timeoutMillis = timeout.toMillis();
         this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
                 .setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
@@ -67,8 +86,12 @@ public final class RedisBackend {
         }
         this.client = Redis.createClient(vertx, options);
         // Classic pub/sub reaches every node of a cluster, so the control channel can use any one of them.
-        this.channels = new RedisChannels(this, cluster ? standaloneClient(urls.get(0)) : client, redacted(urls.get(0)), false);
+        Redis controlClient = cluster ? standaloneClient(urls.get(0)) : null;
+        this.channels = new RedisChannels(this, () -> cluster ? controlClient : client, () -> redacted(primaryUrl), false);
         this.sharded = cluster ? new ShardedChannels(this) : null;
+        this.sentinel = sentinelUrl != null ? new SentinelPrimary(this, sentinelUrl) : null;
+        // WAIT waits a third of the timeout: a write queued behind a WAIT still gets its own within the timeout.
+        this.replicatedWrites = minReplicas > 0 ? new ReplicatedWrites(this, minReplicas, Math.max(10, timeoutMillis / 3)) : null;
     }
 
     private RedisOptions options(int poolSize) {
@@ -106,6 +129,17 @@ public final class RedisBackend {
      * message naming the URL.
      */
     public static RedisBackend connect(String url, Duration timeout) {
+        return connect(url, timeout, 0);
+    }
+
+    /**
+     * Connects (see {@link #connect(String, Duration)}); {@code minReplicas}: how many replicas must confirm a publish
+     * before it is acknowledged ({@code --redis-min-replicas}).
+     */
+    public static RedisBackend connect(String url, Duration timeout, int minReplicas) {
+        if (SentinelUrl.isSentinel(url)) {
+            return connectThroughSentinel(SentinelUrl.parse(url), timeout, minReplicas);
+        }
         List<String> urls = new ArrayList<>();
         for (String part : url.split(",")) {
             if (!part.isBlank()) {
@@ -121,20 +155,130 @@ public final class RedisBackend {
         } finally {
             probe.close();
         }
-        RedisBackend backend = new RedisBackend(urls, cluster, timeout);
+        if (cluster && minReplicas > 0) {
+            throw new IllegalStateException("--redis-min-replicas is not supported on a Redis Cluster yet (Redis at "
+                    + redacted(url) + " is a cluster)");
+        }
+        RedisBackend backend = new RedisBackend(urls, cluster, timeout, null, minReplicas);
         backend.awaitPatiently(timeout);
-        backend.pingOk = true;
-        backend.context.runOnContext(v -> {
-            backend.channels.start();
-            if (backend.sharded != null) {
-                backend.sharded.start();
-            }
-            backend.pingTimer = backend.vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> backend.ping());
-        });
+        backend.begin();
         if (cluster) {
             LOG.info("Redis at {} is a cluster: topics use sharded pub/sub", backend.url());
         }
         return backend;
+    }
+
+    /** Asks the Sentinels for the primary (patiently, as at any start-up), then connects to it and follows it. */
+    private static RedisBackend connectThroughSentinel(SentinelUrl sentinelUrl, Duration timeout, int minReplicas) {
+        RedisBackend probe = new RedisBackend(List.of(sentinelUrl.sentinelEndpoint(sentinelUrl.sentinels().get(0))),
+                false, timeout);
+        SentinelPrimary asker = new SentinelPrimary(probe, sentinelUrl);
+        String primary;
+        long deadline = System.nanoTime() + Math.max(STARTUP_PATIENCE.toNanos(), timeout.toNanos());
+        try {
+            while (true) {
+                try {
+                    primary = probe.awaitResult(probe.onContext(asker::locate));
+                    break;
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("cannot find the Redis primary: " + e.getMessage());
+                    }
+                    LOG.warn("waiting for the Redis primary: {}", e.getMessage());
+                    sleepQuietly(200);
+                }
+            }
+        } finally {
+            probe.close();
+        }
+        RedisBackend backend = new RedisBackend(List.of(primary), false, timeout, sentinelUrl, minReplicas);
+        backend.awaitPatiently(timeout);
+        backend.begin();
+        LOG.info("Redis primary '{}' is at {} (as named by the Sentinels at {})", sentinelUrl.masterName(),
+                redacted(primary), sentinelUrl.describe());
+        return backend;
+    }
+
+    /** Runs an operation on the Redis context (where the Sentinel asker lives) and returns its future. */
+    private <T> Future<T> onContext(Supplier<Future<T>> operation) {
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(v -> operation.get().onComplete(promise));
+        return promise.future();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Redis", interrupted);
+        }
+    }
+
+    /** Starts listening and the health check, once Redis answered. */
+    private void begin() {
+        pingOk = true;
+        context.runOnContext(v -> {
+            channels.start();
+            if (sharded != null) {
+                sharded.start();
+            }
+            if (sentinel != null) {
+                // The fast way to hear of a failover; the health check also asks the Sentinels every 0.5 s.
+                switchAnnouncements = new RedisChannels(this, sentinel::nextForListening, sentinel.url()::describe, false);
+                switchAnnouncements.start();
+                switchAnnouncements.listen("+switch-master", new RedisChannels.Listener() {
+                    @Override
+                    public void onMessage(io.vertx.core.buffer.Buffer payload) {
+                        followPrimary();
+                    }
+
+                    @Override
+                    public void onListening() {
+                        followPrimary();
+                    }
+                });
+            }
+            pingTimer = vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> ping());
+        });
+    }
+
+    /** Behind Sentinel: asks where the primary is and moves there when it changed. Redis context. */
+    private void followPrimary() {
+        if (sentinel == null || locating) {
+            return;
+        }
+        locating = true;
+        sentinel.locate().onComplete(ar -> {
+            locating = false;
+            if (ar.failed()) {
+                LOG.debug("cannot ask the Sentinels where the primary is: {}", ar.cause().getMessage());
+                return;
+            }
+            String now = ar.result();
+            if (!now.equals(primaryUrl)) {
+                switchPrimary(now);
+            }
+        });
+    }
+
+    private void switchPrimary(String now) {
+        LOG.warn("the Redis primary '{}' moved from {} to {}; following it", sentinel.url().masterName(),
+                redacted(primaryUrl), redacted(now));
+        Redis old = client;
+        primaryUrl = now;
+        client = Redis.createClient(vertx, options(16).setConnectionString(now));
+        if (replicatedWrites != null) {
+            replicatedWrites.reset("the Redis primary changed");
+        }
+        channels.reconnect("the primary changed");
+        // Requests under way on the old primary finish or fail by the timeout; then its connections are closed.
+        vertx.setTimer(timeoutMillis + 1000, id -> old.close());
+    }
+
+    /** The client of the primary now (Redis context). */
+    Redis currentClient() {
+        return client;
     }
 
     /** Waits until Redis answers (start-up), or closes this backend and fails with a message naming the URL. */
@@ -171,9 +315,13 @@ public final class RedisBackend {
         return redacted(url);
     }
 
-    /** True while commands succeed and the pub/sub connections are up. */
+    /**
+     * True while commands succeed and the pub/sub connections are up, and (with {@code --redis-min-replicas}) enough
+     * replicas are attached and confirming writes.
+     */
     public boolean isAvailable() {
-        return pingOk && channels.isConnected() && (sharded == null || sharded.isConnected());
+        return pingOk && channels.isConnected() && (sharded == null || sharded.isConnected())
+                && (replicatedWrites == null || (replicasOk && replicatedWrites.isConfirming()));
     }
 
     /** Classic pub/sub, for the control channel. */
@@ -224,6 +372,11 @@ public final class RedisBackend {
         return chain.map(v -> replies);
     }
 
+    /** Runs an operation on the Redis context; fails with 503 when it does not complete within the timeout. */
+    <T> Future<T> timed(Supplier<Future<T>> operation) {
+        return withTimeout(operation);
+    }
+
     private <T> Future<T> withTimeout(Supplier<Future<T>> operation) {
         Promise<T> promise = Promise.promise();
         context.runOnContext(v -> {
@@ -252,7 +405,18 @@ public final class RedisBackend {
         });
     }
 
-    private static Request scriptRequest(Command command, String script, List<String> keys, List<?> args) {
+    /**
+     * Runs a script that writes what a client will be told is stored (a publish): with {@code --redis-min-replicas N}
+     * it completes only once N replicas confirmed it (see {@link ReplicatedWrites}), else as {@link #eval}.
+     */
+    Future<Response> evalAcknowledged(LuaScript script, List<String> keys, List<?> args) {
+        if (replicatedWrites == null) {
+            return eval(script, keys, args);
+        }
+        return withTimeout(() -> replicatedWrites.eval(script, keys, args));
+    }
+
+    static Request scriptRequest(Command command, String script, List<String> keys, List<?> args) {
         Request request = Request.cmd(command).arg(script).arg(keys.size());
         keys.forEach(request::arg);
         for (Object arg : args) {
@@ -321,6 +485,22 @@ public final class RedisBackend {
 
     /** The health check: is Redis answering, and does it still hold Tern's state? */
     private void ping() {
+        followPrimary();
+        if (replicatedWrites != null) {
+            send(Request.cmd(Command.INFO).arg("replication")).onComplete(ar -> {
+                int attached = ar.succeeded() ? ReplicaStatus.confirmingReplicas(ar.result().toString(), timeoutMillis) : 0;
+                boolean ok = attached >= minReplicas;
+                if (ok != replicasOk) {
+                    if (ok) {
+                        LOG.info("the Redis primary has {} replicas attached again (--redis-min-replicas {})", attached, minReplicas);
+                    } else {
+                        LOG.warn("the Redis primary has {} replicas attached and current, fewer than --redis-min-replicas {};"
+                                + " publishes fail until enough are back", attached, minReplicas);
+                    }
+                }
+                replicasOk = ok;
+            });
+        }
         send(Request.cmd(Command.EXISTS).arg(RedisKeys.SIGNING_SECRET)).onComplete(ar -> {
             boolean ok = ar.succeeded();
             if (ok != pingOk) {
@@ -361,6 +541,12 @@ public final class RedisBackend {
         context.runOnContext(v -> {
             vertx.cancelTimer(pingTimer);
             channels.stop();
+            if (switchAnnouncements != null) {
+                switchAnnouncements.stop();
+            }
+            if (sentinel != null) {
+                sentinel.close();
+            }
             if (sharded != null) {
                 sharded.stop();
             }

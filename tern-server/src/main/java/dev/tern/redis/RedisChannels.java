@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The node's one pub/sub connection: listens on the channels somebody on this node needs, reconnects when the
@@ -37,8 +38,9 @@ final class RedisChannels implements ChannelSubscriptions {
     }
 
     private final RedisBackend backend;
-    private final Redis client;
-    private final String where;
+    /** Asked at each (re)connect: behind Sentinel the primary, and so the client, changes on a failover. */
+    private final Supplier<Redis> client;
+    private final Supplier<String> where;
     /** Sharded pub/sub (SSUBSCRIBE, for the topics of a cluster shard) or classic (SUBSCRIBE). */
     private final boolean sharded;
     private final Command subscribeCommand;
@@ -54,7 +56,7 @@ final class RedisChannels implements ChannelSubscriptions {
     private boolean connecting;
     private boolean stopped;
 
-    RedisChannels(RedisBackend backend, Redis client, String where, boolean sharded) {
+    RedisChannels(RedisBackend backend, Supplier<Redis> client, Supplier<String> where, boolean sharded) {
         this.backend = backend;
         this.client = client;
         this.where = where;
@@ -112,15 +114,18 @@ final class RedisChannels implements ChannelSubscriptions {
             return;
         }
         connecting = true;
-        client.connect().onComplete(ar -> {
+        Redis target = client.get();
+        target.connect().onComplete(ar -> {
             connecting = false;
             if (ar.failed()) {
                 retryLater();
                 return;
             }
             RedisConnection conn = ar.result();
-            if (stopped) {
+            if (stopped || target != client.get()) {
+                // Stopped, or the primary changed while connecting: connect to the new one instead.
                 conn.close();
+                retryLater();
                 return;
             }
             connection = conn;
@@ -146,7 +151,7 @@ final class RedisChannels implements ChannelSubscriptions {
         if (connection != conn) {
             return;
         }
-        LOG.warn("Redis pub/sub connection to {} lost ({}); reconnecting", where, why);
+        LOG.warn("Redis pub/sub connection to {} lost ({}); reconnecting", where.get(), why);
         connection = null;
         connected = false;
         confirmed.clear();
@@ -187,6 +192,13 @@ final class RedisChannels implements ChannelSubscriptions {
                 promises.forEach(Promise::tryComplete);
             }
             listener.onListening();
+        }
+    }
+
+    /** Drops the connection and connects again (to the client the supplier now gives), listening on every channel. */
+    void reconnect(String why) {
+        if (connection != null) {
+            lost(connection, why);
         }
     }
 

@@ -72,10 +72,11 @@ public final class RedisTopicEngine implements TopicEngine {
     @Override
     public Future<PublishReceipt> publish(TopicKey key, TopicValue value, String publisherId) {
         Context caller = Vertx.currentContext();
-        Future<PublishReceipt> stored = redis.eval(LuaScript.PUBLISH,
+        Future<PublishReceipt> stored = redis.evalAcknowledged(LuaScript.PUBLISH,
                 List.of(RedisKeys.meta(key), RedisKeys.stream(key)),
                 List.of(settings.historyMessages(), ttlMillis, TopicRecords.kind(value), value.bytes(),
-                        publisherId == null ? "" : publisherId, RedisKeys.channel(key), redis.publishCommand()))
+                        publisherId == null ? "" : publisherId, RedisKeys.channel(key), redis.publishCommand(),
+                        settings.historyBytes()))
                 .map(reply -> {
                     counters.publishes.increment();
                     return new PublishReceipt(reply.get(0).toLong(), reply.get(1).toLong());

@@ -89,11 +89,15 @@ final class ShardedChannels implements ChannelSubscriptions {
 
     private RedisChannels shard(String endpoint) {
         return shards.computeIfAbsent(endpoint, url -> {
-            RedisChannels shard = new RedisChannels(backend, backend.standaloneClient(url), RedisBackend.redacted(url), true);
+            RedisChannels shard = new RedisChannels(backend, fixed(backend.standaloneClient(url)), () -> RedisBackend.redacted(url), true);
             shard.onLost(this::refresh);
             shard.start();
             return shard;
         });
+    }
+
+    private static java.util.function.Supplier<io.vertx.redis.client.Redis> fixed(io.vertx.redis.client.Redis client) {
+        return () -> client;
     }
 
     private String owner(String channel) {

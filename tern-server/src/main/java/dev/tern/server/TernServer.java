@@ -74,7 +74,7 @@ public final class TernServer {
         TopicSettings settings = new TopicSettings(
                 config.historyMessages(), config.historyBytes(), config.topicIdleTimeout());
         this.redis = config.engine() == TernConfig.Engine.REDIS
-                ? RedisBackend.connect(config.redisUrl(), config.redisTimeout()) : null;
+                ? RedisBackend.connect(config.redisUrl(), config.redisTimeout(), config.redisMinReplicas()) : null;
         // One event loop per core by default (not Vert.x's two): measured, fewer loops than that wake less often and
         // fan out with less CPU per delivery (docs/performance.md).
         this.vertx = Vertx.builder()

@@ -1,22 +1,47 @@
 -- Appends one message to a topic, atomically: assigns the next sequence number, stores the message in the
--- topic's stream (trimmed to the history length), refreshes the topic's time to live and announces the message
+-- topic's stream (trimmed to the history's length and bytes), refreshes the topic's time to live and announces the message
 -- on the topic's channel. Because Redis runs a script as one step, two nodes can never assign the same number.
 -- KEYS: 1 meta hash, 2 stream.  ARGV: 1 history length, 2 time to live (ms), 3 kind (t|b), 4 value,
--- 5 publisher id ('' for none), 6 channel, 7 PUBLISH (or SPUBLISH: sharded pub/sub on a Redis Cluster).
-local page = redis.call('HGET', KEYS[1], 'page')
-if not page then
-  -- A new topic (or one whose keys expired, or a Redis that restarted empty): a new page from Redis's clock,
-  -- in microseconds, so it is greater than any page this topic had before.
-  local now = redis.call('TIME')
-  page = now[1] .. string.format('%06d', tonumber(now[2]))
-  redis.call('DEL', KEYS[2])
-  redis.call('HSET', KEYS[1], 'page', page, 'seq', 0)
-end
+-- 5 publisher id ('' for none), 6 channel, 7 PUBLISH (or SPUBLISH: sharded pub/sub on a Redis Cluster),
+-- 8 history bytes (the values' total size kept, as --history-bytes; the newest message is always kept).
+-- topic_page (topic_page.lua, sent before this script): the page, new when the topic is new or the primary changed.
+local page = topic_page(KEYS[1], KEYS[2])
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 -- 'ms': when Redis stored it (epoch ms), so that a live-only subscriber can be placed by time (see read.lua).
 local clock = redis.call('TIME')
 local ms = clock[1] .. string.format('%03d', math.floor(tonumber(clock[2]) / 1000))
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], seq .. '-0', 'k', ARGV[3], 'p', ARGV[5], 'v', ARGV[4], 'ms', ms)
+redis.call('XADD', KEYS[2], seq .. '-0', 'k', ARGV[3], 'p', ARGV[5], 'v', ARGV[4], 'ms', ms)
+-- Trim by count and by bytes as the in-memory history does ('bytes': the retained values' total size). Entry ids are
+-- the contiguous sequence numbers, so the oldest are dropped with one XTRIM MINID once their sizes are counted.
+local bytes = redis.call('HINCRBY', KEYS[1], 'bytes', string.len(ARGV[4]))
+local keepFrom = seq - tonumber(ARGV[1]) + 1
+local maxBytes = tonumber(ARGV[8])
+local cut = nil
+local scanning = true
+local after = '-'
+while scanning do
+  local oldest = redis.call('XRANGE', KEYS[2], after, '+', 'COUNT', 64)
+  scanning = #oldest == 64
+  for _, entry in ipairs(oldest) do
+    local n = tonumber(string.match(entry[1], '^(%d+)'))
+    if n >= seq or (n >= keepFrom and bytes <= maxBytes) then
+      scanning = false
+      break
+    end
+    local fields = entry[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'v' then
+        bytes = bytes - string.len(fields[i + 1])
+      end
+    end
+    cut = n
+    after = '(' .. entry[1]
+  end
+end
+if cut then
+  redis.call('XTRIM', KEYS[2], 'MINID', (cut + 1) .. '-0')
+  redis.call('HSET', KEYS[1], 'bytes', bytes)
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 redis.call(ARGV[7], ARGV[6],

@@ -5,13 +5,7 @@
 -- 3 time to live (ms), 4 the page the caller knows ('0': any); on another page, history is read from its start;
 -- 5 a time (epoch ms, '0': none): also answer the first sequence number stored at or after it (a live-only
 -- subscriber's start), or the next number to be given when nothing retained is that recent.
-local page = redis.call('HGET', KEYS[1], 'page')
-if not page then
-  local now = redis.call('TIME')
-  page = now[1] .. string.format('%06d', tonumber(now[2]))
-  redis.call('DEL', KEYS[2])
-  redis.call('HSET', KEYS[1], 'page', page, 'seq', 0)
-end
+local page = topic_page(KEYS[1], KEYS[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 local seq = redis.call('HGET', KEYS[1], 'seq')

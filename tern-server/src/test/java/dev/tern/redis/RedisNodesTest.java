@@ -268,6 +268,34 @@ class RedisNodesTest {
         assertThat(follower.violations).isEmpty();
     }
 
+    @Test
+    void historyIsBoundedByBytesAndByCountAsOnOneNode() {
+        String cache = newCache();
+        a.createCache(cache);
+        try (RunningTern bounded = RunningTern.start("--engine", "redis", "--redis-url", redis.url(),
+                "--history-bytes", "100", "--history-messages", "5")) {
+            for (int i = 10; i < 20; i++) {
+                assertThat(publish(bounded, cache, "bytes", "x".repeat(28) + i)).isEqualTo(204); // 30 bytes each
+                assertThat(publish(bounded, cache, "count", Integer.toString(i))).isEqualTo(204);
+            }
+            TopicFollower byBytes = new TopicFollower(cache, "bytes", a.superUserKey());
+            assertThat(byBytes.poll(a)).isEqualTo(200);
+            // 100 bytes hold the last three 30-byte messages: 8, 9 and 10.
+            assertThat(byBytes.discontinuities).hasSize(1);
+            assertThat(byBytes.discontinuities.get(0).path("new_topic_sequence").asLong()).isEqualTo(8);
+            assertThat(byBytes.values).containsExactly("x".repeat(28) + 17, "x".repeat(28) + 18, "x".repeat(28) + 19);
+            TopicFollower byCount = new TopicFollower(cache, "count", a.superUserKey());
+            assertThat(byCount.poll(a)).isEqualTo(200);
+            assertThat(byCount.values).containsExactly("15", "16", "17", "18", "19");
+            // One message larger than the whole budget is still kept (the newest always is).
+            assertThat(publish(bounded, cache, "bytes", "y".repeat(500))).isEqualTo(204);
+            assertThat(byBytes.poll(a)).isEqualTo(200);
+            assertThat(byBytes.values).endsWith("y".repeat(500));
+            assertThat(byBytes.violations).isEmpty();
+            assertThat(byCount.violations).isEmpty();
+        }
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -44,6 +44,27 @@ class RedisSettingsTest {
     }
 
     @Test
+    void aSentinelUrlNamesTheSentinelsThePrimaryAndOptionallyCredentialsAndADatabase() {
+        TernConfig config = RunningTern.config("--engine", "redis", "--redis-url",
+                "redis+sentinel://:pw@s1:26379,s2/mymaster/3", "--redis-min-replicas", "1");
+        assertThat(config.redisMinReplicas()).isEqualTo(1);
+        SentinelUrl url = SentinelUrl.parse(config.redisUrl());
+        assertThat(url.sentinels()).containsExactly("s1:26379", "s2:26379");
+        assertThat(url.masterName()).isEqualTo("mymaster");
+        assertThat(url.primaryEndpoint("10.0.0.9", 6380)).isEqualTo("redis://:pw@10.0.0.9:6380/3");
+        assertThat(url.describe()).doesNotContain("pw");
+        assertThat(SentinelUrl.parse("rediss+sentinel://s1/m").primaryEndpoint("h", 1)).isEqualTo("rediss://h:1");
+        assertThat(RunningTern.config().redisMinReplicas()).isZero();
+        assertThatThrownBy(() -> RunningTern.config("--engine", "redis", "--redis-url", "redis+sentinel://s1:26379"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names the primary");
+        assertThatThrownBy(() -> RunningTern.config("--engine", "redis", "--redis-url", "redis+sentinel://s1:x/m"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad port");
+        assertThatThrownBy(() -> RunningTern.config("--engine", "redis", "--redis-url", "redis://x:1",
+                "--redis-min-replicas", "-1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--redis-min-replicas");
+    }
+
+    @Test
     void aNodeWhoseRedisCannotBeReachedDoesNotStartAndSaysWhy() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

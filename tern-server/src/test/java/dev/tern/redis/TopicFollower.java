@@ -32,6 +32,8 @@ final class TopicFollower {
     final List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
     volatile long page;
     volatile long next = 1;
+    /** Where deliveries are also recorded for a {@link dev.tern.testing.PublishHistory} check, if anywhere. */
+    volatile dev.tern.testing.PublishHistory.Subscriber record;
 
     TopicFollower(String cache, String topic, String token) {
         this.path = "/topics/" + cache + "/" + topic;
@@ -70,6 +72,9 @@ final class TopicFollower {
             discontinuities.add(gap);
             page = gap.path("new_sequence_page").asLong();
             next = gap.path("new_topic_sequence").asLong();
+            if (record != null) {
+                record.discontinuity(next, page);
+            }
             return;
         }
         JsonNode item = event.path("item");
@@ -84,6 +89,9 @@ final class TopicFollower {
         page = itemPage;
         next = itemSeq + 1;
         values.add(item.path("value").path("text").asText());
+        if (record != null) {
+            record.item(itemPage, itemSeq, item.path("value").path("text").asText());
+        }
     }
 
     /** Polls (round robin over the nodes) until the condition holds or the time is up. */

@@ -177,6 +177,11 @@ public final class RunningRedis implements AutoCloseable {
 
     /** Sends one command whose reply is a bulk string and returns that string. */
     public String bulk(String... words) {
+        return bulkAt(port, words);
+    }
+
+    /** As {@link #bulk}, to any Redis (or Sentinel) on a loopback port. */
+    static String bulkAt(int port, String... words) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(5000);
@@ -223,6 +228,29 @@ public final class RunningRedis implements AutoCloseable {
     private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills Redis at once (SIGKILL), as a crash or a lost machine would: nothing is saved or flushed. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops (SIGSTOP) or continues (SIGCONT) the process: a server that hangs without closing its connections. */
+    public void signal(String name) {
+        try {
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -30,8 +30,25 @@ public final class TokenCodec {
     }
 
     public String encode(Principal principal) {
+        return encode(principal, false);
+    }
+
+    /**
+     * The signed key. {@code v2} adds the claim {@code "t": "g"} that makes the Momento SDKs accept the key as a v2 API
+     * key ({@code CredentialProvider.fromApiKeyV2}); Tern verifies both forms alike.
+     */
+    public String encode(Principal principal, boolean v2) {
         ObjectNode claims = JSON.createObjectNode();
         claims.put("jti", principal.id());
+        if (v2) {
+            claims.put("t", "g");
+        }
+        if (principal.longLived()) {
+            claims.put("lk", true);
+        }
+        if (principal.issuedAtEpochSecs() != 0) {
+            claims.put("iat", principal.issuedAtEpochSecs());
+        }
         if (principal.superUser()) {
             claims.put("su", true);
         }
@@ -68,8 +85,15 @@ public final class TokenCodec {
             JsonNode claims = JSON.readTree(B64D.decode(key.substring(first + 1, last)));
             List<TopicPermission> permissions = new ArrayList<>();
             claims.path("perms").forEach(p -> permissions.add(PermissionJson.parse(p)));
+            if (!claims.isObject() || !claims.path("jti").isTextual() || permissions.size() > ApiKeyRequest.MAX_PERMISSIONS) {
+                throw invalid();
+            }
+            long expires = claims.path("exp").asLong(0);
+            // Keys minted before "lk" existed are the ones without an expiry.
+            boolean longLived = claims.path("lk").asBoolean(false) || expires == 0;
             return new Principal(claims.path("jti").asText(), claims.path("su").asBoolean(false), permissions,
-                    claims.hasNonNull("tid") ? claims.get("tid").asText() : null, claims.path("exp").asLong(0));
+                    claims.hasNonNull("tid") ? claims.get("tid").asText() : null, expires,
+                    claims.path("iat").asLong(0), longLived);
         } catch (IOException | IllegalArgumentException | TernException e) {
             throw invalid();
         }

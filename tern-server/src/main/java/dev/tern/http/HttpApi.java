@@ -1,5 +1,6 @@
 package dev.tern.http;
 
+import dev.tern.auth.ApiKeys;
 import dev.tern.auth.Authorizer;
 import dev.tern.auth.TokenIssuer;
 import dev.tern.cache.CacheRegistry;
@@ -26,7 +27,7 @@ public final class HttpApi {
 
     /** What the routes need from the rest of the server. */
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
-                               TokenIssuer tokenIssuer, TernMetrics metrics, TopicLimits defaultLimits,
+                               TokenIssuer tokenIssuer, ApiKeys apiKeys, TernMetrics metrics, TopicLimits defaultLimits,
                                Duration longPollTimeout, boolean accessLog, BooleanSupplier ready,
                                BrowserConfig browser) {
     }
@@ -50,7 +51,8 @@ public final class HttpApi {
     private static Router router(Dependencies deps, HttpErrors errors) {
         Router router = Router.router(deps.vertx());
         CacheRoutes caches = new CacheRoutes(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits());
-        TokenRoutes tokens = new TokenRoutes(deps.gateway(), deps.tokenIssuer());
+        TokenRoutes tokens = new TokenRoutes(deps.gateway(), deps.tokenIssuer(), deps.apiKeys());
+        ApiKeyRoutes apiKeys = new ApiKeyRoutes(deps.gateway(), deps.apiKeys());
         HealthRoutes health = new HealthRoutes(deps.ready(), deps.metrics());
 
         router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
@@ -59,6 +61,13 @@ public final class HttpApi {
         router.delete("/caches/:name").handler(caches::delete);
 
         router.post("/tokens").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::mint);
+        router.post("/tokens/revoke").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::revoke);
+
+        router.route("/api-keys*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
+        router.post("/api-keys").handler(apiKeys::create);
+        router.get("/api-keys").handler(apiKeys::list);
+        router.post("/api-keys/refresh").handler(apiKeys::refresh);
+        router.delete("/api-keys/:id").handler(apiKeys::revoke);
 
         router.route(HttpMethod.GET, "/livez").handler(health::live);
         router.route(HttpMethod.GET, "/readyz").handler(health::ready);

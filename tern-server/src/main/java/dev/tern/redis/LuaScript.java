@@ -15,6 +15,7 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript READ = load("read.lua");
     static final LuaScript TOUCH = load("touch.lua");
     static final LuaScript RATE = load("rate.lua");
+    static final LuaScript CONSUME_REFRESH = load("consume-refresh.lua");
 
     private static LuaScript load(String resource) {
         try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {

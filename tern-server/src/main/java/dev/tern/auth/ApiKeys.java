@@ -121,6 +121,21 @@ public final class ApiKeys {
         return codec.encode(key, true);
     }
 
+    /**
+     * The same key (same id and scope, same form) signed with the current signing key, or {@code apiKey} itself when
+     * it already is; for the keys Tern keeps in the data directory, so they outlive a signing-key rotation.
+     */
+    public String resigned(String apiKey) {
+        Principal key = verifier.authenticate(apiKey);
+        String inner = V1Token.innerKey(apiKey.trim());
+        if (TokenCodec.kidOf(inner).equals(codec.currentKid())) {
+            return apiKey;
+        }
+        boolean v2 = inner.equals(apiKey.trim());
+        String signed = codec.encode(key, v2);
+        return v2 ? signed : V1Token.wrap(signed, publicEndpoint.get());
+    }
+
     private IssuedApiKey mint(ApiKeyRecord record) {
         String refreshToken = record.id() + "." + randomSecret();
         store.add(record, hash(refreshToken));

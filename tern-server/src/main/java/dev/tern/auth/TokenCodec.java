@@ -21,12 +21,16 @@ public final class TokenCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-    private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    private static final String ALGORITHM = "HS256";
 
-    private final SigningKey signingKey;
+    private final SigningKeys signingKeys;
 
-    public TokenCodec(SigningKey signingKey) {
-        this.signingKey = signingKey;
+    public TokenCodec(SigningKeys signingKeys) {
+        this.signingKeys = signingKeys;
+    }
+
+    private static String header(String kid) {
+        return B64.encodeToString(("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     public String encode(Principal principal) {
@@ -60,8 +64,9 @@ public final class TokenCodec {
         if (principal.expiresAtEpochSecs() != 0) {
             claims.put("exp", principal.expiresAtEpochSecs());
         }
-        String signedPart = HEADER + "." + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
-        return signedPart + "." + B64.encodeToString(signingKey.sign(signedPart.getBytes(StandardCharsets.US_ASCII)));
+        SigningKey key = signingKeys.current();
+        String signedPart = header(key.kid()) + "." + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
+        return signedPart + "." + B64.encodeToString(key.sign(signedPart.getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** The principal a key stands for; 401 when the key is malformed or not signed by this server. */
@@ -71,6 +76,8 @@ public final class TokenCodec {
         if (first <= 0 || last == first || last == key.length() - 1) {
             throw invalid();
         }
+        // The header names the algorithm and the signing key; anything but HS256 (e.g. "none") is refused.
+        SigningKey signingKey = signingKeyOf(key.substring(0, first));
         byte[] expected = signingKey.sign(key.substring(0, last).getBytes(StandardCharsets.US_ASCII));
         byte[] actual;
         try {
@@ -97,6 +104,38 @@ public final class TokenCodec {
         } catch (IOException | IllegalArgumentException | TernException e) {
             throw invalid();
         }
+    }
+
+    String currentKid() {
+        return signingKeys.currentKid();
+    }
+
+    /** The kid a well-formed key names ({@code k0} when none); "" when unreadable. */
+    static String kidOf(String key) {
+        int first = key.indexOf('.');
+        try {
+            JsonNode header = JSON.readTree(B64D.decode(key.substring(0, Math.max(first, 0))));
+            return header.hasNonNull("kid") ? header.get("kid").asText() : SigningKeys.FIRST_KID;
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private SigningKey signingKeyOf(String encodedHeader) {
+        JsonNode header;
+        try {
+            header = JSON.readTree(B64D.decode(encodedHeader));
+        } catch (IOException | IllegalArgumentException e) {
+            throw invalid();
+        }
+        if (header == null || !header.isObject() || !ALGORITHM.equals(header.path("alg").asText())) {
+            throw invalid();
+        }
+        JsonNode kid = header.get("kid");
+        if (kid != null && !kid.isTextual()) {
+            throw invalid();
+        }
+        return signingKeys.verifying(kid == null ? null : kid.asText());
     }
 
     private static TernException invalid() {

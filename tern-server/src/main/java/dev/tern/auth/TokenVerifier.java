@@ -26,6 +26,11 @@ public final class TokenVerifier {
         this.revocations = revocations;
     }
 
+    /** Forgets every verified credential, e.g. after a signing key's grace period ended. */
+    public void forgetVerified() {
+        verified.invalidateAll();
+    }
+
     /** The principal behind a credential (a v1 token or its inner key); 401 when missing, invalid or expired. */
     public Principal authenticate(String credential) {
         if (credential == null || credential.isBlank()) {

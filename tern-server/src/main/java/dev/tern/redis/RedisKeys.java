@@ -16,6 +16,12 @@ final class RedisKeys {
     static final String SIGNING_SECRET = PREFIX + "signing-secret";
     /** Channel: cache created/deleted announcements between nodes. */
     static final String CONTROL_CHANNEL = PREFIX + "control";
+    /** Hash: kid to a rotated-in signing key ({@code {"secret", "retired_until"}}); {@code k0} is SIGNING_SECRET. */
+    static final String SIGNING_KEYS = PREFIX + "signing-keys";
+    /** String: the kid that signs now (absent: {@code k0}). */
+    static final String SIGNING_CURRENT = PREFIX + "signing-current";
+    /** Channel: "the signing key was rotated" announcements. */
+    static final String SIGNING_ROTATIONS_CHANNEL = PREFIX + "signing-rotations";
     /** Hash: API key id to the key's record (JSON: description, scope, created, expires). */
     static final String API_KEYS = PREFIX + "api-keys";
     /** Hash: API key id to the SHA-256 of its unused refresh token. */

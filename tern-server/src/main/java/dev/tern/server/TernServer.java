@@ -5,7 +5,9 @@ import dev.tern.auth.Authorizer;
 import dev.tern.auth.FileApiKeyStore;
 import dev.tern.auth.FileRevocationStore;
 import dev.tern.auth.RevocationList;
+import dev.tern.auth.FileSigningKeyStore;
 import dev.tern.auth.SigningKey;
+import dev.tern.auth.SigningKeys;
 import dev.tern.auth.TokenCodec;
 import dev.tern.auth.TokenIssuer;
 import dev.tern.auth.TokenVerifier;
@@ -22,6 +24,7 @@ import dev.tern.pubsub.TopicGateway;
 import dev.tern.redis.RedisApiKeyStore;
 import dev.tern.redis.RedisBackend;
 import dev.tern.redis.RedisRevocationStore;
+import dev.tern.redis.RedisSigningKeyStore;
 import dev.tern.redis.RedisCacheStore;
 import dev.tern.redis.RedisPublishRates;
 import dev.tern.redis.RedisSubscriptionCounts;
@@ -64,6 +67,8 @@ public final class TernServer {
     private final RedisBackend redis;
     private final Transport transport;
     private final Readiness readiness = new Readiness();
+    /** Set once the super-user key is in place; re-signs it after signing-key rotations. */
+    private volatile ApiKeys apiKeys;
     private int port;
     private int tlsPort = -1;
 
@@ -113,8 +118,10 @@ public final class TernServer {
 
     private Future<Void> startComponents() {
         Clock clock = Clock.systemUTC();
-        SigningKey signingKey = redis != null ? RedisSigningSecret.loadOrCreate(redis) : SigningKey.loadOrCreate(dataDirectory);
-        TokenCodec codec = new TokenCodec(signingKey);
+        SigningKey firstKey = redis != null ? RedisSigningSecret.loadOrCreate(redis) : SigningKey.loadOrCreate(dataDirectory);
+        SigningKeys signingKeys = new SigningKeys(firstKey,
+                redis != null ? new RedisSigningKeyStore(redis) : new FileSigningKeyStore(dataDirectory), clock);
+        TokenCodec codec = new TokenCodec(signingKeys);
         Authorizer authorizer = new Authorizer();
         // Without --public-endpoint, tokens name the port actually bound (which differs from --port 0).
         TokenIssuer issuer = new TokenIssuer(codec, authorizer, clock,
@@ -122,6 +129,16 @@ public final class TernServer {
         RevocationList revocations = new RevocationList(
                 redis != null ? new RedisRevocationStore(redis) : new FileRevocationStore(dataDirectory), clock);
         TokenVerifier verifier = new TokenVerifier(codec, clock, revocations);
+        // After a rotation (here or on another node) or the end of a grace period: verified credentials are checked
+        // again, and the keys in the data directory are signed anew so they keep working.
+        signingKeys.onChange(() -> {
+            verifier.forgetVerified();
+            ApiKeys keys = this.apiKeys;
+            if (keys != null) {
+                resignSuperUserKey(keys);
+            }
+        });
+        vertx.setPeriodic(1_000, id -> signingKeys.pruneRetired());
         ApiKeys apiKeys = new ApiKeys(codec, verifier, authorizer,
                 redis != null ? new RedisApiKeyStore(redis) : new FileApiKeyStore(dataDirectory, clock), revocations, clock,
                 () -> config.publicEndpoint() != null ? config.publicEndpoint() : "localhost:" + port);
@@ -132,7 +149,7 @@ public final class TernServer {
                 redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
                 redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics,
                 new CredentialWatch(verifier, revocations));
-        Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, apiKeys, metrics,
+        Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, apiKeys, signingKeys, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
                 () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
@@ -226,12 +243,14 @@ public final class TernServer {
         if (dataDirectory.read(SUPER_USER_KEY_FILE).isPresent()) {
             if (signedByCurrentKey(verifier)) {
                 LOG.info("Super-user API key is in {}", superUserKeyFile());
-                writeV2SuperUserKey(apiKeys, superUserKey());
+                this.apiKeys = apiKeys;
+                resignSuperUserKey(apiKeys);
                 return;
             }
             // E.g. a node moved to --engine redis, or the key was revoked: it is replaced.
             LOG.warn("The super-user API key in {} does not work (another signing key, or revoked); creating a new one", superUserKeyFile());
         }
+        this.apiKeys = apiKeys;
         String key = apiKeys.bootstrapSuperUserKey().apiKey();
         dataDirectory.writeAtomically(SUPER_USER_KEY_FILE, (key + "\n").getBytes(StandardCharsets.UTF_8));
         writeV2SuperUserKey(apiKeys, key);
@@ -239,6 +258,21 @@ public final class TernServer {
         System.out.println();
         System.out.println("    " + key);
         System.out.println();
+    }
+
+    /** Signs the data directory's super-user key anew with the current signing key (same id), when it is not. */
+    private synchronized void resignSuperUserKey(ApiKeys apiKeys) {
+        try {
+            String key = superUserKey();
+            String resigned = apiKeys.resigned(key);
+            if (!resigned.equals(key)) {
+                dataDirectory.writeAtomically(SUPER_USER_KEY_FILE, (resigned + "\n").getBytes(StandardCharsets.UTF_8));
+                LOG.info("Signed the super-user API key in {} with the new signing key", superUserKeyFile());
+            }
+            writeV2SuperUserKey(apiKeys, resigned);
+        } catch (RuntimeException e) {
+            LOG.warn("could not sign the super-user API key in {} anew: {}", superUserKeyFile(), e.getMessage());
+        }
     }
 
     private void writeV2SuperUserKey(ApiKeys apiKeys, String v1Key) {

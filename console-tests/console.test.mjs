@@ -163,3 +163,48 @@ test('the console creates a cache, publishes and shows messages live over SSE an
   await page.screenshot({ path: join(screenshots, 'console.png'), fullPage: true });
   assert.deepEqual(pageErrors, []);
 });
+
+test('the console lists, creates and revokes API keys, and revokes tokens by token id', { skip }, async () => {
+  await page.goto(`${baseUrl}/`);
+  await page.fill('#token', superUserKey);
+  await page.click('#connect');
+  await page.locator('#connection-status', { hasText: 'super-user key' }).waitFor();
+  // The data directory's super-user key is listed.
+  await page.locator('#key-list tr', { hasText: 'super-user key of the data directory' }).waitFor();
+
+  await page.selectOption('#key-role', 'publishonly');
+  await page.fill('#key-cache', 'keys-demo');
+  await page.fill('#key-topic', 'orders');
+  await page.fill('#key-description', 'console key');
+  await page.click('#create-key');
+  await page.locator('#created-key').waitFor({ state: 'visible' });
+  const apiKey = await page.inputValue('#created-key-value');
+  assert.ok((await page.inputValue('#created-key-refresh')).length > 40);
+  const row = page.locator('#key-list tr', { hasText: 'console key' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /publishonly keys-demo\/orders/);
+  assert.match(await row.textContent(), /never/);
+
+  const created = await fetch(`${baseUrl}/caches/keys-demo`, { method: 'PUT', headers: { Authorization: superUserKey } });
+  assert.equal(created.status, 201);
+  const publishWith = (token) => fetch(`${baseUrl}/topics/keys-demo/orders`, {
+    method: 'POST', headers: { Authorization: token, 'Content-Type': 'text/plain' }, body: 'x' });
+  assert.equal((await publishWith(apiKey)).status, 204);
+
+  await row.locator('button', { hasText: 'Revoke' }).click();
+  await page.locator('#keys-status', { hasText: 'Revoked key' }).waitFor();
+  await row.waitFor({ state: 'detached' });
+  assert.equal((await publishWith(apiKey)).status, 401);
+
+  const minted = await (await fetch(`${baseUrl}/tokens`, {
+    method: 'POST', headers: { Authorization: superUserKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ expires_in_seconds: 600, token_id: 'kiosk-1', permissions: 'super_user' }) })).json();
+  assert.equal((await publishWith(minted.token)).status, 204);
+  await page.fill('#revoke-token-id', 'kiosk-1');
+  await page.click('#revoke-token');
+  await page.locator('#revoke-token-status', { hasText: 'kiosk-1' }).waitFor();
+  assert.equal((await publishWith(minted.token)).status, 401);
+
+  await page.screenshot({ path: join(screenshots, 'console-keys.png'), fullPage: true });
+  assert.deepEqual(pageErrors, []);
+});

@@ -51,11 +51,13 @@
       const list = await call('GET', '/caches');
       setStatus(status, `Connected to ${state.server} with a super-user key.`, 'ok');
       renderCaches(list.caches);
+      await refreshKeys();
     } catch (error) {
       if (error.status === 403) {
         setStatus(status, `Connected to ${state.server} with a topic token: publish and watch work where it permits; `
           + 'managing caches and minting tokens need a super-user key.', 'ok');
         $('cache-list').replaceChildren();
+        $('key-list').replaceChildren();
       } else {
         setStatus(status, `Cannot connect: ${error.message}`, 'error');
       }
@@ -163,6 +165,111 @@
   function useMinted() {
     $('token').value = $('minted-token').value;
     connect();
+  }
+
+  // ---- API keys and revocation ------------------------------------------------------------------------------
+
+  function describePermissions(permissions) {
+    if (permissions === 'super_user') {
+      return 'super user';
+    }
+    return permissions.map((p) => {
+      const topic = typeof p.topic === 'object' ? `${p.topic.prefix}*` : p.topic;
+      return `${p.role} ${p.cache}/${topic}`;
+    }).join(', ');
+  }
+
+  function when(epochSeconds) {
+    return epochSeconds ? new Date(epochSeconds * 1000).toLocaleString() : 'never';
+  }
+
+  function renderKeys(keys) {
+    const rows = keys.map((key) => {
+      const row = document.createElement('tr');
+      row.dataset.id = key.id;
+      for (const value of [key.id, key.description || '', describePermissions(key.permissions) + (key.v2 ? ' (v2)' : ''),
+        when(key.created), when(key.expires)]) {
+        const cell = document.createElement('td');
+        cell.textContent = value;
+        row.append(cell);
+      }
+      const actions = document.createElement('td');
+      const revoke = document.createElement('button');
+      revoke.type = 'button';
+      revoke.className = 'danger';
+      revoke.textContent = 'Revoke';
+      revoke.addEventListener('click', () => revokeKey(key.id));
+      actions.append(revoke);
+      row.append(actions);
+      return row;
+    });
+    $('key-list').replaceChildren(...rows);
+  }
+
+  async function refreshKeys() {
+    try {
+      renderKeys((await call('GET', '/api-keys')).api_keys);
+    } catch (error) {
+      $('key-list').replaceChildren();
+      setStatus($('keys-status'), error.message, 'error');
+    }
+  }
+
+  async function createKey(event) {
+    event.preventDefault();
+    const role = $('key-role').value;
+    const request = {};
+    if (role === 'super_user') {
+      request.permissions = 'super_user';
+    } else {
+      const topic = $('key-topic').value.trim();
+      request.permissions = [{ role, cache: $('key-cache').value.trim(),
+        topic: topic.length > 1 && topic.endsWith('*') ? { prefix: topic.slice(0, -1) } : topic }];
+    }
+    if ($('key-expires').value !== '') {
+      request.expires_in_seconds = Number($('key-expires').value);
+    }
+    if ($('key-description').value.trim()) {
+      request.description = $('key-description').value.trim();
+    }
+    if ($('key-v2').checked) {
+      request.v2 = true;
+    }
+    try {
+      const created = await call('POST', '/api-keys', request);
+      $('created-key-value').value = created.api_key;
+      $('created-key-refresh').value = created.refresh_token;
+      $('created-key').hidden = false;
+      setStatus($('keys-status'), `Created key ${created.id}; copy it now, it is not shown again.`, 'ok');
+      await refreshKeys();
+    } catch (error) {
+      $('created-key').hidden = true;
+      setStatus($('keys-status'), error.message, 'error');
+    }
+  }
+
+  async function revokeKey(id) {
+    if (!window.confirm(`Revoke API key ${id}? It stops working everywhere, and its open streams end.`)) {
+      return;
+    }
+    try {
+      await call('DELETE', `/api-keys/${encodeURIComponent(id)}`);
+      setStatus($('keys-status'), `Revoked key ${id}.`, 'ok');
+      await refreshKeys();
+    } catch (error) {
+      setStatus($('keys-status'), error.message, 'error');
+    }
+  }
+
+  async function revokeTokens(event) {
+    event.preventDefault();
+    const tokenId = $('revoke-token-id').value.trim();
+    try {
+      await call('POST', '/tokens/revoke', { token_id: tokenId });
+      setStatus($('revoke-token-status'), `Revoked every token minted so far with token id ${tokenId}.`, 'ok');
+    } catch (error) {
+      setStatus($('revoke-token-status'), error.message, 'error');
+    }
   }
 
   // ---- publish ----------------------------------------------------------------------------------------------
@@ -418,6 +525,9 @@
     $('refresh-caches').addEventListener('click', refreshCaches);
     $('mint-form').addEventListener('submit', mint);
     $('use-minted').addEventListener('click', useMinted);
+    $('key-form').addEventListener('submit', createKey);
+    $('refresh-keys').addEventListener('click', refreshKeys);
+    $('revoke-token-form').addEventListener('submit', revokeTokens);
     $('publish-form').addEventListener('submit', publish);
     $('watch-form').addEventListener('submit', watch);
     $('stop').addEventListener('click', stopWatching);

@@ -2,6 +2,8 @@ package dev.tern;
 
 import dev.tern.cli.CacheCommand;
 import dev.tern.cli.CertCommand;
+import dev.tern.cli.KeyCommand;
+import dev.tern.cli.SecretCommand;
 import dev.tern.cli.PublishCommand;
 import dev.tern.cli.ServeCommand;
 import dev.tern.cli.SubscribeCommand;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Command;
 /** The {@code tern} command. */
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "tern 0.1.0",
         description = "A self-hosted pub/sub server that speaks Momento Topics.",
-        subcommands = {ServeCommand.class, CacheCommand.class, TokenCommand.class, PublishCommand.class,
+        subcommands = {ServeCommand.class, CacheCommand.class, TokenCommand.class, KeyCommand.class, SecretCommand.class, PublishCommand.class,
                 SubscribeCommand.class, CertCommand.class})
 public final class Main implements Runnable {
 

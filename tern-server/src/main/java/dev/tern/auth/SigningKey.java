@@ -9,36 +9,51 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** The secret that signs every token, created on first start and kept in the data directory. */
+/** One secret that signs tokens, named by its kid; the first ({@code k0}) is created on first start. */
 public final class SigningKey {
     static final String FILE = "signing-secret";
     private static final String ALGORITHM = "HmacSHA256";
 
+    private final String kid;
     private final SecretKeySpec key;
     private final boolean created;
 
-    private SigningKey(byte[] secret, boolean created) {
+    private SigningKey(String kid, byte[] secret, boolean created) {
+        this.kid = kid;
         this.key = new SecretKeySpec(secret, ALGORITHM);
         this.created = created;
     }
 
     public static SigningKey loadOrCreate(DataDirectory dataDirectory) {
         return dataDirectory.read(FILE)
-                .map(stored -> new SigningKey(Base64.getDecoder().decode(new String(stored, StandardCharsets.US_ASCII).trim()), false))
+                .map(stored -> new SigningKey(SigningKeys.FIRST_KID,
+                        Base64.getDecoder().decode(new String(stored, StandardCharsets.US_ASCII).trim()), false))
                 .orElseGet(() -> {
                     byte[] secret = new byte[32];
                     new SecureRandom().nextBytes(secret);
                     dataDirectory.writeAtomically(FILE, Base64.getEncoder().encode(secret));
-                    return new SigningKey(secret, true);
+                    return new SigningKey(SigningKeys.FIRST_KID, secret, true);
                 });
     }
 
-    /** A key from a secret kept elsewhere (e.g. in Redis, shared by every node). */
+    /** The first key ({@code k0}) from a secret kept elsewhere (e.g. in Redis, shared by every node). */
     public static SigningKey fromSecret(byte[] secret, boolean created) {
+        return fromSecret(SigningKeys.FIRST_KID, secret, created);
+    }
+
+    static SigningKey fromSecret(String kid, byte[] secret, boolean created) {
         if (secret.length < 32) {
             throw new IllegalArgumentException("a signing secret must have at least 32 bytes");
         }
-        return new SigningKey(secret, created);
+        return new SigningKey(kid, secret, created);
+    }
+
+    String kid() {
+        return kid;
+    }
+
+    byte[] secret() {
+        return key.getEncoded();
     }
 
     /** True when this start created the key, i.e. the data directory was new. */

@@ -3,11 +3,10 @@ package dev.tern.auth;
 import dev.tern.error.TernException;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-/** Mints tokens: the super-user API key on first start, disposable tokens on request. */
+/** Mints disposable tokens (API keys: {@link ApiKeys}). */
 public final class TokenIssuer {
     private final TokenCodec codec;
     private final Authorizer authorizer;
@@ -22,18 +21,15 @@ public final class TokenIssuer {
         this.publicEndpoint = publicEndpoint;
     }
 
-    /** A super-user API key that never expires. */
-    public String superUserApiKey() {
-        return V1Token.wrap(codec.encode(new Principal(newId(), true, List.of(), null, 0)), publicEndpoint.get());
-    }
-
     public IssuedToken mintDisposable(Principal issuer, DisposableTokenRequest request) {
         authorizer.requireSuperUser(issuer);
         if (!issuer.isApiKey()) {
             throw TernException.forbidden("disposable tokens are minted with a super-user API key, not with another disposable token");
         }
-        long validUntil = clock.instant().getEpochSecond() + request.expiresInSeconds();
-        Principal principal = new Principal(newId(), request.superUser(), request.permissions(), request.tokenId(), validUntil);
+        long now = clock.instant().getEpochSecond();
+        long validUntil = now + request.expiresInSeconds();
+        Principal principal = new Principal(newId(), request.superUser(), request.permissions(), request.tokenId(),
+                validUntil, now, false);
         String endpoint = publicEndpoint.get();
         return new IssuedToken(V1Token.wrap(codec.encode(principal), endpoint), endpoint, validUntil);
     }

@@ -14,14 +14,21 @@ import java.time.Duration;
 public final class TokenVerifier {
     private final TokenCodec codec;
     private final Clock clock;
+    private final RevocationList revocations;
     private final Cache<String, Principal> verified = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(5))
             .build();
 
-    public TokenVerifier(TokenCodec codec, Clock clock) {
+    public TokenVerifier(TokenCodec codec, Clock clock, RevocationList revocations) {
         this.codec = codec;
         this.clock = clock;
+        this.revocations = revocations;
+    }
+
+    /** Forgets every verified credential, e.g. after a signing key's grace period ended. */
+    public void forgetVerified() {
+        verified.invalidateAll();
     }
 
     /** The principal behind a credential (a v1 token or its inner key); 401 when missing, invalid or expired. */
@@ -34,9 +41,33 @@ public final class TokenVerifier {
             principal = codec.decode(V1Token.innerKey(credential.trim()));
             verified.put(credential, principal);
         }
+        requireValid(principal);
+        return principal;
+    }
+
+    /**
+     * 401 when a credential verified earlier has since expired or been revoked. Cached principals are checked here
+     * on every use, so a revocation needs no cache invalidation: it is two hash lookups.
+     */
+    public void requireValid(Principal principal) {
         if (principal.isExpiredAt(clock.instant().getEpochSecond())) {
             throw TernException.unauthenticated("token expired");
         }
-        return principal;
+        if (revocations.isRevoked(principal)) {
+            throw TernException.unauthenticated("token revoked");
+        }
+    }
+
+    /** Why a credential verified earlier no longer works, or null while it does. */
+    public CredentialEnd endOf(Principal principal) {
+        if (principal.isExpiredAt(clock.instant().getEpochSecond())) {
+            return CredentialEnd.EXPIRED;
+        }
+        return revocations.isRevoked(principal) ? CredentialEnd.REVOKED : null;
+    }
+
+    /** The principal behind a key even when it has expired (refreshing must tell "expired" from "forged"). */
+    Principal decodeIgnoringExpiry(String credential) {
+        return codec.decode(V1Token.innerKey(credential.trim()));
     }
 }

@@ -56,7 +56,7 @@ public final class TokenCommand {
             System.out.println(client.send("POST", "/tokens", "application/json", JSON.writeValueAsBytes(body)));
         }
 
-        private static ObjectNode parse(String permission) {
+        static ObjectNode parse(String permission) {
             String[] parts = permission.split(":", 3);
             if (parts.length != 3) {
                 throw new IllegalStateException("permission must be ROLE:CACHE:TOPIC, got " + permission);

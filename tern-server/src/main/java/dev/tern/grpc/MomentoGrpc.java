@@ -1,5 +1,6 @@
 package dev.tern.grpc;
 
+import dev.tern.auth.ApiKeys;
 import dev.tern.auth.Authorizer;
 import dev.tern.auth.TokenIssuer;
 import dev.tern.cache.CacheRegistry;
@@ -33,7 +34,7 @@ public final class MomentoGrpc {
 
     /** What the services need from the rest of the server. */
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
-                               TokenIssuer tokenIssuer, TernMetrics metrics, TopicLimits defaultLimits,
+                               TokenIssuer tokenIssuer, ApiKeys apiKeys, TernMetrics metrics, TopicLimits defaultLimits,
                                Duration heartbeatInterval, BrowserConfig browser) {
     }
 
@@ -56,10 +57,11 @@ public final class MomentoGrpc {
         new PubsubService(deps.vertx(), deps.gateway(), errors, deps.heartbeatInterval(), deps.metrics()).register(server);
         new ControlService(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits(), errors).register(server);
         new TokenService(deps.gateway(), deps.tokenIssuer(), errors).register(server);
+        new AuthService(deps.gateway(), deps.apiKeys(), errors).register(server);
         PingService.register(server, errors);
         server.callHandler(request -> errors.end(request.response(), GrpcStatus.UNIMPLEMENTED,
                 "Tern does not implement " + request.fullMethodName()
-                        + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches and disposable tokens"));
+                        + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches, disposable tokens and API keys"));
         return new MomentoGrpc(server, new CorsPolicy(deps.browser()));
     }
 

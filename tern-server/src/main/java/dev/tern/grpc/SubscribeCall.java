@@ -1,5 +1,6 @@
 package dev.tern.grpc;
 
+import dev.tern.auth.CredentialEnd;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.tern.auth.Principal;
@@ -97,6 +98,9 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     public void end(SubscriptionEnd reason) {
         if (reason == SubscriptionEnd.CACHE_DELETED) {
             finish(GrpcStatus.NOT_FOUND, TernException.cacheNotFound(topic.cacheName()).getMessage());
+        } else if (reason.isCredentialEnd()) {
+            // The SDKs map UNAUTHENTICATED to an authentication error and do not resubscribe with the same key.
+            finish(GrpcStatus.UNAUTHENTICATED, CredentialEnd.of(reason).message());
         } else {
             finish(GrpcStatus.UNAVAILABLE, "server shutting down; reconnect");
         }

@@ -1,6 +1,8 @@
 package dev.tern.http;
 
+import dev.tern.auth.ApiKeys;
 import dev.tern.auth.Authorizer;
+import dev.tern.auth.SigningKeys;
 import dev.tern.auth.TokenIssuer;
 import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.TopicLimits;
@@ -26,7 +28,7 @@ public final class HttpApi {
 
     /** What the routes need from the rest of the server. */
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
-                               TokenIssuer tokenIssuer, TernMetrics metrics, TopicLimits defaultLimits,
+                               TokenIssuer tokenIssuer, ApiKeys apiKeys, SigningKeys signingKeys, TernMetrics metrics, TopicLimits defaultLimits,
                                Duration longPollTimeout, boolean accessLog, BooleanSupplier ready,
                                BrowserConfig browser) {
     }
@@ -50,7 +52,9 @@ public final class HttpApi {
     private static Router router(Dependencies deps, HttpErrors errors) {
         Router router = Router.router(deps.vertx());
         CacheRoutes caches = new CacheRoutes(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits());
-        TokenRoutes tokens = new TokenRoutes(deps.gateway(), deps.tokenIssuer());
+        TokenRoutes tokens = new TokenRoutes(deps.gateway(), deps.tokenIssuer(), deps.apiKeys());
+        ApiKeyRoutes apiKeys = new ApiKeyRoutes(deps.gateway(), deps.apiKeys());
+        SigningKeyRoutes signingKeys = new SigningKeyRoutes(deps.gateway(), deps.authorizer(), deps.signingKeys());
         HealthRoutes health = new HealthRoutes(deps.ready(), deps.metrics());
 
         router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
@@ -59,6 +63,17 @@ public final class HttpApi {
         router.delete("/caches/:name").handler(caches::delete);
 
         router.post("/tokens").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::mint);
+        router.post("/tokens/revoke").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::revoke);
+
+        router.route("/api-keys*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
+        router.post("/api-keys").handler(apiKeys::create);
+        router.get("/api-keys").handler(apiKeys::list);
+        router.post("/api-keys/refresh").handler(apiKeys::refresh);
+        router.delete("/api-keys/:id").handler(apiKeys::revoke);
+
+        router.get("/signing-keys").handler(signingKeys::list);
+        router.post("/signing-keys/rotate").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT))
+                .handler(signingKeys::rotate);
 
         router.route(HttpMethod.GET, "/livez").handler(health::live);
         router.route(HttpMethod.GET, "/readyz").handler(health::ready);

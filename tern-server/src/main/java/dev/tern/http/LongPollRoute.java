@@ -1,5 +1,6 @@
 package dev.tern.http;
 
+import dev.tern.auth.CredentialEnd;
 import dev.tern.auth.Principal;
 import dev.tern.error.TernException;
 import dev.tern.pubsub.TopicGateway;
@@ -87,6 +88,10 @@ final class LongPollRoute {
             if (reason == SubscriptionEnd.CACHE_DELETED) {
                 if (finish()) {
                     errors.send(response, TernException.cacheNotFound(topic.cacheName()));
+                }
+            } else if (reason.isCredentialEnd()) {
+                if (finish()) {
+                    errors.send(response, CredentialEnd.of(reason).error());
                 }
             } else {
                 answer();

@@ -1,6 +1,7 @@
 package dev.tern.pubsub;
 
 import dev.tern.auth.Authorizer;
+import dev.tern.auth.CredentialEnd;
 import dev.tern.auth.Principal;
 import dev.tern.auth.TokenVerifier;
 import dev.tern.auth.TopicAction;
@@ -21,6 +22,7 @@ import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicValue;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 /**
  * The single way into the topic engine for every transport: names, authentication, authorization, cache existence
@@ -34,9 +36,12 @@ public final class TopicGateway {
     private final SubscriptionLimit subscriptions;
     private final TopicEngine engine;
     private final TernMetrics metrics;
+    private final CredentialWatch credentials;
 
     public TopicGateway(TokenVerifier tokens, Authorizer authorizer, CacheRegistry caches, PublishRateLimit publishRate,
-                        SubscriptionLimit subscriptions, TopicEngine engine, TernMetrics metrics) {
+                        SubscriptionLimit subscriptions, TopicEngine engine, TernMetrics metrics,
+                        CredentialWatch credentials) {
+        this.credentials = credentials;
         this.tokens = tokens;
         this.authorizer = authorizer;
         this.caches = caches;
@@ -96,8 +101,13 @@ public final class TopicGateway {
         }
     }
 
-    /** Subscribes on the caller's Vert.x context; the listener is called there. */
+    /**
+     * Subscribes on the caller's Vert.x context; the listener is called there. The subscription ends with
+     * {@link SubscriptionEnd#CREDENTIAL_EXPIRED} or {@link SubscriptionEnd#CREDENTIAL_REVOKED} when the principal's
+     * credential does; a credential that already did is refused (a stream resubscribing after a lag gets here too).
+     */
     public Subscription subscribe(Principal principal, TopicKey topic, StartPosition from, SubscriptionListener listener) {
+        tokens.requireValid(principal);
         authorizer.authorizeTopic(principal, TopicAction.SUBSCRIBE, topic);
         CacheInfo cache = caches.require(topic.cacheName());
         subscriptions.acquire(cache.name(), cache.limits().maxSubscriptionCount());
@@ -113,6 +123,10 @@ public final class TopicGateway {
             counted.cancel();
             throw TernException.cacheNotFound(cache.name());
         }
+        counted.watch = credentials.watch(principal, Vertx.currentContext(), counted::credentialEnded);
+        if (counted.released) {
+            counted.watch.cancel(); // the engine ended it at once
+        }
         return counted;
     }
 
@@ -121,6 +135,7 @@ public final class TopicGateway {
         private final String cacheName;
         private final SubscriptionListener listener;
         private Subscription inner;
+        private CredentialWatch.Handle watch;
         private boolean released;
 
         CountedSubscription(String cacheName, SubscriptionListener listener) {
@@ -139,6 +154,17 @@ public final class TopicGateway {
             listener.onEnd(reason);
         }
 
+        /** The credential expired or was revoked: the engine subscription stops, the listener hears why. */
+        void credentialEnded(CredentialEnd end) {
+            if (released) {
+                return;
+            }
+            if (inner != null) {
+                inner.cancel();
+            }
+            onEnd(end.subscriptionEnd());
+        }
+
         @Override
         public void cancel() {
             if (inner != null) {
@@ -148,6 +174,9 @@ public final class TopicGateway {
         }
 
         void release() {
+            if (watch != null) {
+                watch.cancel();
+            }
             if (!released) {
                 released = true;
                 subscriptions.release(cacheName);

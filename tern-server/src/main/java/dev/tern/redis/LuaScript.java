@@ -17,6 +17,7 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript READ = load(TOPIC_PAGE, "read.lua");
     static final LuaScript TOUCH = load("touch.lua");
     static final LuaScript RATE = load("rate.lua");
+    static final LuaScript CONSUME_REFRESH = load("consume-refresh.lua");
 
     /** One script from resources, in order (a shared function first, then the script that calls it). */
     private static LuaScript load(String... resources) {

@@ -16,6 +16,22 @@ final class RedisKeys {
     static final String SIGNING_SECRET = PREFIX + "signing-secret";
     /** Channel: cache created/deleted announcements between nodes. */
     static final String CONTROL_CHANNEL = PREFIX + "control";
+    /** Hash: kid to a rotated-in signing key ({@code {"secret", "retired_until"}}); {@code k0} is SIGNING_SECRET. */
+    static final String SIGNING_KEYS = PREFIX + "signing-keys";
+    /** String: the kid that signs now (absent: {@code k0}). */
+    static final String SIGNING_CURRENT = PREFIX + "signing-current";
+    /** Channel: "the signing key was rotated" announcements. */
+    static final String SIGNING_ROTATIONS_CHANNEL = PREFIX + "signing-rotations";
+    /** Hash: API key id to the key's record (JSON: description, scope, created, expires). */
+    static final String API_KEYS = PREFIX + "api-keys";
+    /** Hash: API key id to the SHA-256 of its unused refresh token. */
+    static final String API_KEY_REFRESH = PREFIX + "api-key-refresh";
+    /** Hash: revocation entries ({@code key:<id>}, {@code token_id:<token_id>}), see RevocationList. */
+    static final String REVOKED = PREFIX + "revoked";
+    /** String: incremented on every revocation, so nodes polling it notice one they missed on the channel. */
+    static final String REVOKED_VERSION = PREFIX + "revoked:version";
+    /** Channel: "a revocation happened" announcements between nodes. */
+    static final String REVOCATIONS_CHANNEL = PREFIX + "revocations";
 
     private RedisKeys() {
     }

@@ -1,7 +1,13 @@
 package dev.tern.server;
 
+import dev.tern.auth.ApiKeys;
 import dev.tern.auth.Authorizer;
+import dev.tern.auth.FileApiKeyStore;
+import dev.tern.auth.FileRevocationStore;
+import dev.tern.auth.RevocationList;
+import dev.tern.auth.FileSigningKeyStore;
 import dev.tern.auth.SigningKey;
+import dev.tern.auth.SigningKeys;
 import dev.tern.auth.TokenCodec;
 import dev.tern.auth.TokenIssuer;
 import dev.tern.auth.TokenVerifier;
@@ -14,8 +20,12 @@ import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
 import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.CredentialWatch;
 import dev.tern.pubsub.TopicGateway;
+import dev.tern.redis.RedisApiKeyStore;
 import dev.tern.redis.RedisBackend;
+import dev.tern.redis.RedisRevocationStore;
+import dev.tern.redis.RedisSigningKeyStore;
 import dev.tern.redis.RedisCacheStore;
 import dev.tern.redis.RedisPublishRates;
 import dev.tern.redis.RedisSubscriptionCounts;
@@ -48,6 +58,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TernServer {
     private static final Logger LOG = LoggerFactory.getLogger(TernServer.class);
     static final String SUPER_USER_KEY_FILE = "superuser-api-key";
+    static final String SUPER_USER_KEY_V2_FILE = "superuser-api-key-v2";
 
     private final TernConfig config;
     private final Vertx vertx;
@@ -59,6 +70,8 @@ public final class TernServer {
     /** The transport and, when --transport auto passed over a faster one, why. */
     private final NetworkTransport.Choice transportChoice;
     private final Readiness readiness = new Readiness();
+    /** Set once the super-user key is in place; re-signs it after signing-key rotations. */
+    private volatile ApiKeys apiKeys;
     private int port;
     private int tlsPort = -1;
 
@@ -113,24 +126,42 @@ public final class TernServer {
 
     private Future<Void> startComponents() {
         Clock clock = Clock.systemUTC();
-        SigningKey signingKey = redis != null ? RedisSigningSecret.loadOrCreate(redis) : SigningKey.loadOrCreate(dataDirectory);
-        TokenCodec codec = new TokenCodec(signingKey);
+        SigningKey firstKey = redis != null ? RedisSigningSecret.loadOrCreate(redis) : SigningKey.loadOrCreate(dataDirectory);
+        SigningKeys signingKeys = new SigningKeys(firstKey,
+                redis != null ? new RedisSigningKeyStore(redis) : new FileSigningKeyStore(dataDirectory), clock);
+        TokenCodec codec = new TokenCodec(signingKeys);
         Authorizer authorizer = new Authorizer();
         // Without --public-endpoint, tokens name the port actually bound (which differs from --port 0).
         TokenIssuer issuer = new TokenIssuer(codec, authorizer, clock,
                 () -> config.publicEndpoint() != null ? config.publicEndpoint() : "localhost:" + port);
-        TokenVerifier verifier = new TokenVerifier(codec, clock);
+        RevocationList revocations = new RevocationList(
+                redis != null ? new RedisRevocationStore(redis) : new FileRevocationStore(dataDirectory), clock);
+        TokenVerifier verifier = new TokenVerifier(codec, clock, revocations);
+        // After a rotation (here or on another node) or the end of a grace period: verified credentials are checked
+        // again, and the keys in the data directory are signed anew so they keep working.
+        signingKeys.onChange(() -> {
+            verifier.forgetVerified();
+            ApiKeys keys = this.apiKeys;
+            if (keys != null) {
+                resignSuperUserKey(keys);
+            }
+        });
+        vertx.setPeriodic(1_000, id -> signingKeys.pruneRetired());
+        ApiKeys apiKeys = new ApiKeys(codec, verifier, authorizer,
+                redis != null ? new RedisApiKeyStore(redis) : new FileApiKeyStore(dataDirectory, clock), revocations, clock,
+                () -> config.publicEndpoint() != null ? config.publicEndpoint() : "localhost:" + port);
 
         CacheRegistry caches = redis != null ? new CacheRegistry(new RedisCacheStore(redis)) : new CacheRegistry(dataDirectory);
         TernMetrics metrics = new TernMetrics(engine.stats());
         TopicGateway gateway = new TopicGateway(verifier, authorizer, caches,
                 redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
-                redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics);
-        Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
+                redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics,
+                new CredentialWatch(verifier, revocations));
+        Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, apiKeys, signingKeys, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
                 () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
-                metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser()));
+                apiKeys, metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser()));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes (whose
         // front door keeps the access log of its own requests).
         boolean accessLog = config.accessLog();
@@ -156,7 +187,7 @@ public final class TernServer {
             });
         }
         return listening.onSuccess(v -> {
-            ensureSuperUserKey(issuer, verifier);
+            ensureSuperUserKey(apiKeys, verifier);
             readiness.set(true);
             LOG.info("Tern listening on {}:{}{} with data directory {} ({}, {} event loops)", config.host(), port,
                     config.mainPortTls() ? " (TLS)" : tlsPort >= 0 ? " and TLS on port " + tlsPort : "",
@@ -216,21 +247,52 @@ public final class TernServer {
         return options;
     }
 
-    private void ensureSuperUserKey(TokenIssuer issuer, TokenVerifier verifier) {
+    /**
+     * Makes sure the data directory holds a working super-user key, in v1 form ({@code superuser-api-key}) and in v2
+     * form ({@code superuser-api-key-v2}): the same key (one id, revoked together), for
+     * {@code CredentialProvider.fromApiKeyV2}.
+     */
+    private void ensureSuperUserKey(ApiKeys apiKeys, TokenVerifier verifier) {
         if (dataDirectory.read(SUPER_USER_KEY_FILE).isPresent()) {
             if (signedByCurrentKey(verifier)) {
                 LOG.info("Super-user API key is in {}", superUserKeyFile());
+                this.apiKeys = apiKeys;
+                resignSuperUserKey(apiKeys);
                 return;
             }
-            // E.g. a node moved to --engine redis: its old key was signed by another secret and is replaced.
-            LOG.warn("The super-user API key in {} is not signed by the current signing key; creating a new one", superUserKeyFile());
+            // E.g. a node moved to --engine redis, or the key was revoked: it is replaced.
+            LOG.warn("The super-user API key in {} does not work (another signing key, or revoked); creating a new one", superUserKeyFile());
         }
-        String key = issuer.superUserApiKey();
+        this.apiKeys = apiKeys;
+        String key = apiKeys.bootstrapSuperUserKey().apiKey();
         dataDirectory.writeAtomically(SUPER_USER_KEY_FILE, (key + "\n").getBytes(StandardCharsets.UTF_8));
+        writeV2SuperUserKey(apiKeys, key);
         System.out.println("Created a super-user API key (also saved to " + superUserKeyFile() + "):");
         System.out.println();
         System.out.println("    " + key);
         System.out.println();
+    }
+
+    /** Signs the data directory's super-user key anew with the current signing key (same id), when it is not. */
+    private synchronized void resignSuperUserKey(ApiKeys apiKeys) {
+        try {
+            String key = superUserKey();
+            String resigned = apiKeys.resigned(key);
+            if (!resigned.equals(key)) {
+                dataDirectory.writeAtomically(SUPER_USER_KEY_FILE, (resigned + "\n").getBytes(StandardCharsets.UTF_8));
+                LOG.info("Signed the super-user API key in {} with the new signing key", superUserKeyFile());
+            }
+            writeV2SuperUserKey(apiKeys, resigned);
+        } catch (RuntimeException e) {
+            LOG.warn("could not sign the super-user API key in {} anew: {}", superUserKeyFile(), e.getMessage());
+        }
+    }
+
+    private void writeV2SuperUserKey(ApiKeys apiKeys, String v1Key) {
+        byte[] v2 = (apiKeys.asV2(v1Key) + "\n").getBytes(StandardCharsets.UTF_8);
+        if (!java.util.Arrays.equals(dataDirectory.read(SUPER_USER_KEY_V2_FILE).orElse(null), v2)) {
+            dataDirectory.writeAtomically(SUPER_USER_KEY_V2_FILE, v2);
+        }
     }
 
     private boolean signedByCurrentKey(TokenVerifier verifier) {

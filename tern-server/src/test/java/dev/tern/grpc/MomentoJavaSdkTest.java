@@ -1,6 +1,15 @@
 package dev.tern.grpc;
 
 import dev.tern.testing.RunningTern;
+import grpc.permission_messages.ExplicitPermissions;
+import grpc.permission_messages.Permissions;
+import grpc.permission_messages.PermissionsType;
+import grpc.permission_messages.TopicRole;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import momento.auth.AuthGrpc;
+import momento.auth._GenerateApiTokenRequest;
+import momento.auth._GenerateApiTokenResponse;
 import momento.sdk.AuthClient;
 import momento.sdk.CacheClient;
 import momento.sdk.ISubscriptionCallbacks;
@@ -233,6 +242,35 @@ class MomentoJavaSdkTest {
         String expired = ((GenerateDisposableTokenResponse.Success) shortLived).authToken();
         Thread.sleep(2_100);
         assertThat(abilities(expired, cache, "readings")).isEqualTo("publish=AUTHENTICATION_ERROR subscribe=AUTHENTICATION_ERROR");
+    }
+
+    @Test
+    void anApiKeyFromGenerateApiTokenWorksThroughTheTopicClient() {
+        assumeTls();
+        String cache = name("java-keys");
+        caches.createCache(cache).join();
+        ManagedChannel channel = NettyChannelBuilder.forAddress(HOST, tern.port()).usePlaintext().build();
+        try {
+            _GenerateApiTokenResponse generated = AuthGrpc.newBlockingStub(channel).generateApiToken(
+                    _GenerateApiTokenRequest.newBuilder()
+                            .setAuthToken(tern.superUserKey())
+                            .setNever(_GenerateApiTokenRequest.Never.getDefaultInstance())
+                            .setDescription("java sdk")
+                            .setPermissions(Permissions.newBuilder().setExplicit(ExplicitPermissions.newBuilder()
+                                    .addPermissions(PermissionsType.newBuilder().setTopicPermissions(
+                                            PermissionsType.TopicPermissions.newBuilder()
+                                                    .setRole(TopicRole.TopicReadWrite)
+                                                    .setCacheSelector(PermissionsType.CacheSelector.newBuilder().setCacheName(cache))
+                                                    .setTopicSelector(PermissionsType.TopicSelector.newBuilder().setTopicName("orders"))))))
+                            .build());
+            assertThat(generated.getValidUntil()).isZero();
+            assertThat(generated.getRefreshToken()).isNotBlank();
+            assertThat(abilities(generated.getApiKey(), cache, "orders")).isEqualTo("publish=ok subscribe=ok");
+            assertThat(abilities(generated.getApiKey(), cache, "invoices"))
+                    .isEqualTo("publish=PERMISSION_ERROR subscribe=PERMISSION_ERROR");
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     private static String mint(DisposableTokenScope scope, String tokenId) {

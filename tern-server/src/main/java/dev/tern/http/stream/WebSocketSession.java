@@ -1,5 +1,6 @@
 package dev.tern.http.stream;
 
+import dev.tern.auth.CredentialEnd;
 import dev.tern.auth.Principal;
 import dev.tern.config.BrowserConfig;
 import dev.tern.error.TernException;
@@ -105,6 +106,8 @@ final class WebSocketSession implements ResumingSubscription.Sink {
     public void end(SubscriptionEnd reason) {
         if (reason == SubscriptionEnd.CACHE_DELETED) {
             closeWith(TernException.cacheNotFound(topic.cacheName()));
+        } else if (reason.isCredentialEnd()) {
+            closeWith(CredentialEnd.of(reason).error()); // 4401
         } else {
             close(WebSocketCloseCodes.GOING_AWAY, "server shutting down");
         }

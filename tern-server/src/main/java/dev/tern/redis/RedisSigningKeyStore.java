@@ -1,0 +1,92 @@
+package dev.tern.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tern.auth.SigningKeyStore;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rotated signing keys shared by every node: the hash {@code tern:signing-keys} (kid to {@code {"secret",
+ * "retired_until"}}) and {@code tern:signing-current}. A rotation is announced on {@code tern:signing-rotations}, and
+ * nodes also re-read the current kid every second, so each node signs with the new key within about a second.
+ */
+public final class RedisSigningKeyStore implements SigningKeyStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long POLL_MILLIS = 1_000;
+
+    private final RedisBackend redis;
+    private String lastCurrent;
+
+    public RedisSigningKeyStore(RedisBackend redis) {
+        this.redis = redis;
+    }
+
+    @Override
+    public Ring load() {
+        Response all = redis.awaitResult(redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.SIGNING_KEYS)));
+        Response current = redis.awaitResult(redis.send(Request.cmd(Command.GET).arg(RedisKeys.SIGNING_CURRENT)));
+        List<StoredKey> keys = new ArrayList<>();
+        if (all != null) {
+            for (String kid : all.getKeys()) {
+                try {
+                    JsonNode key = JSON.readTree(all.get(kid).toString());
+                    keys.add(new StoredKey(kid, key.path("secret").asText(), key.path("retired_until").asLong()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("unreadable signing key " + kid + " in " + RedisKeys.SIGNING_KEYS, e);
+                }
+            }
+        }
+        return new Ring(keys, current == null ? null : current.toString());
+    }
+
+    @Override
+    public void rotate(StoredKey next, StoredKey retired) {
+        redis.awaitResult(redis.send(Request.cmd(Command.HSET).arg(RedisKeys.SIGNING_KEYS)
+                .arg(retired.kid()).arg(json(retired)).arg(next.kid()).arg(json(next))));
+        redis.awaitResult(redis.send(Request.cmd(Command.SET).arg(RedisKeys.SIGNING_CURRENT).arg(next.kid())));
+        redis.send(Request.cmd(Command.PUBLISH).arg(RedisKeys.SIGNING_ROTATIONS_CHANNEL).arg(next.kid()));
+    }
+
+    @Override
+    public void watch(Runnable changed) {
+        Runnable reload = () -> redis.vertx().executeBlocking(() -> {
+            changed.run();
+            return null;
+        }, true);
+        redis.context().runOnContext(v -> {
+            redis.channels().listen(RedisKeys.SIGNING_ROTATIONS_CHANNEL, new RedisChannels.Listener() {
+                @Override
+                public void onMessage(Buffer payload) {
+                    reload.run();
+                }
+
+                @Override
+                public void onListening() {
+                }
+            });
+            redis.vertx().setPeriodic(POLL_MILLIS, id -> redis.send(Request.cmd(Command.GET).arg(RedisKeys.SIGNING_CURRENT))
+                    .onSuccess(current -> {
+                        String kid = current == null ? null : current.toString();
+                        if (kid != null && !kid.equals(lastCurrent)) {
+                            boolean first = lastCurrent == null;
+                            lastCurrent = kid;
+                            if (!first) {
+                                reload.run();
+                            }
+                        }
+                    }));
+        });
+    }
+
+    private static String json(StoredKey key) {
+        return JSON.createObjectNode().put("secret", key.secret()).put("retired_until", key.retiredUntil()).toString();
+    }
+}

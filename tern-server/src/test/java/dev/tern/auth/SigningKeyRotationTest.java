@@ -1,0 +1,91 @@
+package dev.tern.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tern.testing.RunningRedis;
+import dev.tern.testing.RunningTern;
+import dev.tern.testing.TernHttp;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Signing-key rotation: tokens name their key with {@code kid}; after a rotation the previous key's tokens work for
+ * the grace period, then are refused, while new tokens and the data directory's super-user key (signed anew) work.
+ */
+class SigningKeyRotationTest {
+
+    private static String kid(String credential) {
+        String inner = TernHttp.innerKey(credential);
+        return TernHttp.json(new String(Base64.getUrlDecoder().decode(inner.split("\\.")[0]), StandardCharsets.UTF_8))
+                .get("kid").asText();
+    }
+
+    private static int caches(RunningTern tern, String token) {
+        return tern.send("GET", "/caches", null, null).statusCode() == 200 ? status(tern, token) : -1;
+    }
+
+    private static int status(RunningTern tern, String token) {
+        return new TernHttp(tern).rawStatus("GET", "/caches", token, "");
+    }
+
+    private static JsonNode rotate(RunningTern tern, int graceSeconds) {
+        HttpResponse<String> rotated = tern.send("POST", "/signing-keys/rotate", "application/json",
+                "{\"grace_seconds\": " + graceSeconds + "}");
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+        return TernHttp.json(rotated.body());
+    }
+
+    @Test
+    void previousKeysTokensWorkDuringTheGracePeriodOnly() throws Exception {
+        try (RunningTern tern = RunningTern.start()) {
+            String oldToken = tern.mintToken("{\"expires_in_seconds\": 600, \"permissions\": \"super_user\"}");
+            String oldSuperKey = tern.superUserKey();
+            assertThat(kid(oldToken)).isEqualTo("k0");
+
+            JsonNode rotated = rotate(tern, 2);
+            assertThat(rotated.get("previous_kid").asText()).isEqualTo("k0");
+            String newKid = rotated.get("kid").asText();
+            assertThat(kid(tern.superUserKey())).isEqualTo(newKid); // signed anew, same key id
+            String newToken = tern.mintToken("{\"expires_in_seconds\": 600, \"permissions\": \"super_user\"}");
+            assertThat(kid(newToken)).isEqualTo(newKid);
+            assertThat(caches(tern, oldToken)).isEqualTo(200);
+            assertThat(caches(tern, oldSuperKey)).isEqualTo(200);
+
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> status(tern, oldToken) == 401);
+            assertThat(status(tern, oldSuperKey)).isEqualTo(401);
+            assertThat(caches(tern, newToken)).isEqualTo(200);
+            JsonNode listed = TernHttp.json(tern.send("GET", "/signing-keys", null, null).body());
+            assertThat(listed.get("current").asText()).isEqualTo(newKid);
+            assertThat(listed.toString()).doesNotContain("secret");
+
+            tern.restart();
+            assertThat(caches(tern, newToken)).isEqualTo(200);
+            assertThat(status(tern, oldToken)).isEqualTo(401);
+            assertThat(tern.send("POST", "/signing-keys/rotate", "application/json", "{\"grace_seconds\": -1}").statusCode())
+                    .isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aRotationReachesEveryNodeOnRedis() throws Exception {
+        try (RunningRedis redis = RunningRedis.start();
+             RunningTern a = RunningTern.start("--engine", "redis", "--redis-url", redis.url());
+             RunningTern b = RunningTern.start("--engine", "redis", "--redis-url", redis.url())) {
+            String oldToken = b.mintToken("{\"expires_in_seconds\": 600, \"permissions\": \"super_user\"}");
+            String newKid = rotate(a, 3).get("kid").asText();
+            await().atMost(java.time.Duration.ofSeconds(5)).until(() -> kid(
+                    b.mintToken("{\"expires_in_seconds\": 600, \"permissions\": \"super_user\"}")).equals(newKid));
+            String newOnA = a.mintToken("{\"expires_in_seconds\": 600, \"permissions\": \"super_user\"}");
+            assertThat(status(b, newOnA)).isEqualTo(200);
+            assertThat(status(b, oldToken)).isEqualTo(200);
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> status(b, oldToken) == 401 && status(a, oldToken) == 401);
+            assertThat(status(b, b.superUserKey())).isEqualTo(200);
+            assertThat(status(a, newOnA)).isEqualTo(200);
+        }
+    }
+}

@@ -31,6 +31,11 @@ public final class TernException extends RuntimeException {
         return new TernException(ErrorKind.NOT_FOUND, "Cache Not Found: " + cacheName, null, 0);
     }
 
+    /** Something other than a cache is missing (a webhook); the message names it. */
+    public static TernException notFound(String message) {
+        return new TernException(ErrorKind.NOT_FOUND, message, null, 0);
+    }
+
     public static TernException alreadyExists(String message) {
         return new TernException(ErrorKind.ALREADY_EXISTS, message, null, 0);
     }

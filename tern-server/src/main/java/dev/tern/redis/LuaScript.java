@@ -15,6 +15,9 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript READ = load("read.lua");
     static final LuaScript TOUCH = load("touch.lua");
     static final LuaScript RATE = load("rate.lua");
+    static final LuaScript WEBHOOK_LEASE = load("webhook-lease.lua");
+    static final LuaScript WEBHOOK_CURSORS = load("webhook-cursors.lua");
+    static final LuaScript WEBHOOK_RELEASE = load("webhook-release.lua");
 
     private static LuaScript load(String resource) {
         try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {

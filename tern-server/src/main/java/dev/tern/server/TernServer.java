@@ -20,10 +20,19 @@ import dev.tern.redis.RedisPublishRates;
 import dev.tern.redis.RedisSubscriptionCounts;
 import dev.tern.redis.RedisSigningSecret;
 import dev.tern.redis.RedisTopicEngine;
+import dev.tern.redis.RedisWebhookStore;
 import dev.tern.storage.DataDirectory;
 import dev.tern.topic.InMemoryTopicEngine;
 import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicSettings;
+import dev.tern.webhook.DestinationPolicy;
+import dev.tern.webhook.FileWebhookStore;
+import dev.tern.webhook.Network;
+import dev.tern.webhook.RetrySchedule;
+import dev.tern.webhook.WebhookDispatcher;
+import dev.tern.webhook.WebhookRegistry;
+import dev.tern.webhook.WebhookSender;
+import dev.tern.webhook.WebhookStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -56,6 +65,7 @@ public final class TernServer {
     private final RedisBackend redis;
     private final Transport transport;
     private final Readiness readiness = new Readiness();
+    private WebhookDispatcher webhookDispatcher;
     private int port;
     private int tlsPort = -1;
 
@@ -118,11 +128,18 @@ public final class TernServer {
         TopicGateway gateway = new TopicGateway(verifier, authorizer, caches,
                 redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
                 redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics);
+        DestinationPolicy destinations = destinationPolicy(config.webhooks());
+        WebhookStore webhookStore = redis != null ? new RedisWebhookStore(redis) : new FileWebhookStore(dataDirectory);
+        WebhookRegistry webhooks = new WebhookRegistry(webhookStore, caches, destinations, config.webhooks().maxPerCache());
+        webhookDispatcher = new WebhookDispatcher(vertx, webhooks, webhookStore, gateway,
+                new WebhookSender(vertx, config.webhooks(), destinations),
+                new RetrySchedule(config.webhooks().initialBackoff(), config.webhooks().maxBackoff()), metrics,
+                redis != null, java.util.UUID.randomUUID().toString());
         Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
-                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
+                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser(), webhooks, webhookDispatcher));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
-                metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser()));
+                metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser(), webhooks));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes.
         Handler<HttpServerRequest> dispatch = request -> {
             if (MomentoGrpc.accepts(request)) {
@@ -144,6 +161,7 @@ public final class TernServer {
         }
         return listening.onSuccess(v -> {
             ensureSuperUserKey(issuer, verifier);
+            webhookDispatcher.start(config.eventLoops());
             readiness.set(true);
             LOG.info("Tern listening on {}:{}{} with data directory {} ({}, {} event loops)", config.host(), port,
                     config.mainPortTls() ? " (TLS)" : tlsPort >= 0 ? " and TLS on port " + tlsPort : "",
@@ -152,6 +170,14 @@ public final class TernServer {
                 LOG.info("Topics, caches and the signing key are shared through Redis at {}", redis.url());
             }
         });
+    }
+
+    /** Link-local and metadata networks refused by default, plus the configured ones; see {@link DestinationPolicy}. */
+    private static DestinationPolicy destinationPolicy(dev.tern.config.WebhookConfig settings) {
+        List<Network> denied = new java.util.ArrayList<>();
+        DestinationPolicy.DEFAULT_DENIED.forEach(network -> denied.add(Network.parse(network)));
+        settings.deniedNetworks().forEach(network -> denied.add(Network.parse(network)));
+        return new DestinationPolicy(settings.allowedNetworks().stream().map(Network::parse).toList(), denied);
     }
 
     /**
@@ -257,6 +283,9 @@ public final class TernServer {
     /** Stops taking traffic, ends every subscription, lets in-flight requests finish, then releases everything. */
     public Future<Void> stop() {
         readiness.set(false);
+        if (webhookDispatcher != null) {
+            webhookDispatcher.stop(); // first: its cursors are saved while the engine still answers
+        }
         engine.close();
         return vertx.close().eventually(() -> {
             if (redis != null) {

@@ -67,6 +67,7 @@ public final class WebhookRegistry {
     public List<Webhook> list(String cacheName) {
         ResourceNames.requireCacheName(cacheName);
         caches.require(cacheName);
+        reload(); // another node may have changed them since the last periodic reload
         List<Webhook> found = new ArrayList<>();
         for (Webhook webhook : webhooks.values()) {
             if (webhook.cacheName().equals(cacheName)) {
@@ -82,7 +83,12 @@ public final class WebhookRegistry {
         ResourceNames.requireCacheName(cacheName);
         WebhookNames.require(name);
         caches.require(cacheName);
-        return find(cacheName, name).orElseThrow(() -> TernException.notFound("webhook " + name + " not found in cache " + cacheName));
+        Optional<Webhook> found = find(cacheName, name);
+        if (found.isEmpty()) {
+            reload(); // another node may just have created it
+            found = find(cacheName, name);
+        }
+        return found.orElseThrow(() -> TernException.notFound("webhook " + name + " not found in cache " + cacheName));
     }
 
     public Optional<Webhook> find(String cacheName, String name) {

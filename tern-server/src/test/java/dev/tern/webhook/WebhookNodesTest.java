@@ -64,6 +64,36 @@ class WebhookNodesTest {
         }
     }
 
+    @Test
+    void withTheRedisEngineARestartedNodeResumesFromTheStoredCursorWithoutAGap() throws Exception {
+        try (RunningRedis redis = RunningRedis.start();
+             WebhookReceiver receiver = WebhookReceiver.start(Duration.ZERO);
+             dev.tern.testing.RunningTern tern = dev.tern.testing.RunningTern.start("--engine", "redis", "--redis-url",
+                     redis.url(), "--webhook-retry-initial-backoff", "50ms", "--webhook-retry-max-backoff", "300ms")) {
+            tern.createCache("c");
+            WebhookDeliveryTest.putWebhook(tern, "c", "h", "t", receiver.url("/"));
+            WebhookDeliveryTest.awaitDelivering(tern, "c", "h");
+            TernHttp http = new TernHttp(tern);
+            for (int i = 1; i <= 10; i++) {
+                http.publishText("c", "t", tern.superUserKey(), "m" + i);
+            }
+            receiver.awaitCount(10, WAIT);
+            receiver.down();
+            for (int i = 11; i <= 20; i++) {
+                http.publishText("c", "t", tern.superUserKey(), "m" + i);
+            }
+            tern.restart(); // mid-delivery: 11..20 wait in the topic's history in Redis
+            for (int i = 21; i <= 25; i++) {
+                http.publishText("c", "t", tern.superUserKey(), "m" + i);
+            }
+            receiver.up();
+            receiver.awaitCount(25, WAIT);
+            Thread.sleep(500);
+            assertThat(WebhookDeliveryTest.sequenceNumbers(receiver.received())).isEqualTo(WebhookDeliveryTest.range(1, 25));
+            assertThat(receiver.received().stream().noneMatch(r -> r.json().has("discontinuity"))).isTrue();
+        }
+    }
+
     private static void publish(TernProcess node, String text) {
         assertThat(node.send("POST", "/topics/c/t", "text/plain", text).statusCode()).isEqualTo(204);
     }

@@ -110,7 +110,7 @@
     try {
       await call('PUT', `/caches/${encodeURIComponent(name)}`, Object.keys(limits).length ? limits : undefined);
       setStatus($('caches-status'), `Created cache ${name}.`, 'ok');
-      for (const id of ['publish-cache', 'watch-cache']) {
+      for (const id of ['publish-cache', 'watch-cache', 'webhook-cache']) {
         if (!$(id).value) {
           $(id).value = name;
         }
@@ -131,6 +131,108 @@
       await refreshCaches();
     } catch (error) {
       setStatus($('caches-status'), error.message, 'error');
+    }
+  }
+
+  // ---- webhooks ---------------------------------------------------------------------------------------------
+
+  function webhooksPath(cache, name) {
+    return `/caches/${encodeURIComponent(cache)}/webhooks` + (name === undefined ? '' : `/${encodeURIComponent(name)}`);
+  }
+
+  function showSecret(name, secret) {
+    $('webhook-secret-of').textContent = name;
+    $('webhook-secret').value = secret;
+    $('webhook-secret-box').hidden = false;
+  }
+
+  function renderWebhooks(cache, webhooks) {
+    const rows = webhooks.map((webhook) => {
+      const row = document.createElement('tr');
+      const delivery = webhook.delivery || {};
+      const cursor = delivery.sequence_page ? `${delivery.last_sequence_number} (page ${delivery.sequence_page})` : 'none yet';
+      const next = delivery.next_attempt_at ? new Date(delivery.next_attempt_at).toLocaleTimeString() : '';
+      for (const value of [webhook.name, webhook.topic, webhook.url, cursor,
+        delivery.delivering ? String(delivery.lag_messages) : 'other node', delivery.last_error || '', next]) {
+        const cell = document.createElement('td');
+        cell.textContent = value;
+        row.append(cell);
+      }
+      const actions = document.createElement('td');
+      for (const [label, action, className] of [['Secret', () => readSecret(cache, webhook.name)],
+        ['Rotate', () => rotateSecret(cache, webhook.name)],
+        ['Delete', () => deleteWebhook(cache, webhook.name), 'danger']]) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = label;
+        if (className) {
+          button.className = className;
+        }
+        button.addEventListener('click', action);
+        actions.append(button);
+      }
+      row.append(actions);
+      return row;
+    });
+    $('webhook-list').replaceChildren(...rows);
+  }
+
+  async function refreshWebhooks() {
+    const cache = $('webhook-cache').value.trim();
+    if (!cache) {
+      setStatus($('webhooks-status'), 'Name a cache to list its webhooks.', 'error');
+      return;
+    }
+    try {
+      renderWebhooks(cache, (await call('GET', webhooksPath(cache))).webhooks);
+    } catch (error) {
+      setStatus($('webhooks-status'), error.message, 'error');
+    }
+  }
+
+  async function putWebhook(event) {
+    event.preventDefault();
+    const cache = $('webhook-cache').value.trim();
+    const name = $('webhook-name').value;
+    try {
+      const answer = await call('PUT', webhooksPath(cache, name),
+        { topic: $('webhook-topic').value.trim(), url: $('webhook-url').value.trim() });
+      setStatus($('webhooks-status'), `Saved webhook ${name}; each message of ${answer.topic} is POSTed to ${answer.url}.`, 'ok');
+      showSecret(name, answer.secret);
+      await refreshWebhooks();
+    } catch (error) {
+      setStatus($('webhooks-status'), error.message, 'error');
+    }
+  }
+
+  async function readSecret(cache, name) {
+    try {
+      showSecret(name, (await call('GET', webhooksPath(cache, name) + '/secret')).secret);
+    } catch (error) {
+      setStatus($('webhooks-status'), error.message, 'error');
+    }
+  }
+
+  async function rotateSecret(cache, name) {
+    try {
+      showSecret(name, (await call('POST', webhooksPath(cache, name) + '/secret/rotate')).secret);
+      setStatus($('webhooks-status'), `Rotated the secret of ${name}: it signs the next attempt on.`, 'ok');
+    } catch (error) {
+      setStatus($('webhooks-status'), error.message, 'error');
+    }
+  }
+
+  async function deleteWebhook(cache, name) {
+    if (!window.confirm(`Delete webhook ${name}? Its delivery stops at once.`)) {
+      return;
+    }
+    try {
+      await call('DELETE', webhooksPath(cache, name));
+      setStatus($('webhooks-status'), `Deleted webhook ${name}.`, 'ok');
+      $('webhook-secret-box').hidden = true;
+      await refreshWebhooks();
+    } catch (error) {
+      setStatus($('webhooks-status'), error.message, 'error');
     }
   }
 
@@ -524,6 +626,8 @@
     $('create-cache-form').addEventListener('submit', createCache);
     $('refresh-caches').addEventListener('click', refreshCaches);
     $('mint-form').addEventListener('submit', mint);
+    $('webhook-form').addEventListener('submit', putWebhook);
+    $('refresh-webhooks').addEventListener('click', refreshWebhooks);
     $('use-minted').addEventListener('click', useMinted);
     $('key-form').addEventListener('submit', createKey);
     $('refresh-keys').addEventListener('click', refreshKeys);

@@ -8,6 +8,7 @@ import dev.tern.cli.PublishCommand;
 import dev.tern.cli.ServeCommand;
 import dev.tern.cli.SubscribeCommand;
 import dev.tern.cli.TokenCommand;
+import dev.tern.cli.WebhookCommand;
 import dev.tern.config.SettingSources;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Command;
 /** The {@code tern} command. */
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "tern 0.1.0",
         description = "A self-hosted pub/sub server that speaks Momento Topics.",
-        subcommands = {ServeCommand.class, CacheCommand.class, TokenCommand.class, KeyCommand.class, SecretCommand.class, PublishCommand.class,
-                SubscribeCommand.class, CertCommand.class})
+        subcommands = {ServeCommand.class, CacheCommand.class, TokenCommand.class, KeyCommand.class, SecretCommand.class,
+                PublishCommand.class, SubscribeCommand.class, CertCommand.class, WebhookCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

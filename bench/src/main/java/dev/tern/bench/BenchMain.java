@@ -24,7 +24,7 @@ public final class BenchMain {
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one workload against one server.")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout")
+        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout | webhook-throughput | webhook-latency (--subscribers: webhooks)")
         String workload;
         @Option(names = "--label", required = true, description = "Workload name in the table.")
         String label;
@@ -89,6 +89,13 @@ public final class BenchMain {
                         break;
                     case "idle":
                         workloads.idleSubscribers(sink, subscribers, pids);
+                        break;
+                    case "webhook-throughput":
+                        new WebhookLoad(vertx, server).throughput(sink, subscribers, (long) (warmup * 1000),
+                                (long) (duration * 1000));
+                        break;
+                    case "webhook-latency":
+                        new WebhookLoad(vertx, server).latency(sink, rate, (long) (warmup * 1000), (long) (duration * 1000));
                         break;
                     default:
                         System.err.println("unknown workload " + workload);

@@ -3,6 +3,7 @@ package dev.tern.cli;
 import dev.tern.cache.TopicLimits;
 import dev.tern.config.BrowserConfig;
 import dev.tern.config.TernConfig;
+import dev.tern.config.WebhookConfig;
 import dev.tern.error.TernException;
 import dev.tern.server.TernServer;
 import picocli.CommandLine.Command;
@@ -122,6 +123,37 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--redis-min-replicas", defaultValue = "0", paramLabel = "N",
             description = "With --engine redis: a publish is acknowledged only once N replicas hold it (Redis WAIT), else 503 (default: ${DEFAULT-VALUE}).")
     int redisMinReplicas;
+    @Option(names = "--webhook-request-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Longest wait for a webhook receiver's answer before the attempt counts as failed (default: ${DEFAULT-VALUE}, as Momento).")
+    Duration webhookRequestTimeout;
+
+    @Option(names = "--webhook-retry-initial-backoff", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Wait before retrying a failed webhook delivery; doubles per failure, with jitter (default: ${DEFAULT-VALUE}).")
+    Duration webhookInitialBackoff;
+
+    @Option(names = "--webhook-retry-max-backoff", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Longest wait between webhook delivery retries (default: ${DEFAULT-VALUE}).")
+    Duration webhookMaxBackoff;
+
+    @Option(names = "--webhook-max-per-cache", defaultValue = "100",
+            description = "Webhooks a cache may have; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    int webhookMaxPerCache;
+
+    @Option(names = "--webhook-allowed-networks", paramLabel = "CIDRS", defaultValue = "",
+            description = "Comma-separated networks webhooks may deliver to (they override the denied ones); empty: any not denied.")
+    String webhookAllowedNetworks;
+
+    @Option(names = "--webhook-denied-networks", paramLabel = "CIDRS", defaultValue = "",
+            description = "Comma-separated networks webhooks may not deliver to, besides link-local and cloud metadata addresses.")
+    String webhookDeniedNetworks;
+
+    @Option(names = "--webhook-trust-store", paramLabel = "PEM",
+            description = "CA certificates (PEM) trusted for https webhook destinations, besides the JDK's.")
+    Path webhookTrustStore;
+
+    @Option(names = "--webhook-max-connections", defaultValue = "32",
+            description = "Connections kept open to one webhook destination address (default: ${DEFAULT-VALUE}).")
+    int webhookMaxConnections;
 
     /** The configuration these options describe; fails with a usage message on impossible values. */
     public TernConfig toConfig() {
@@ -187,7 +219,21 @@ public final class ServeCommand implements Callable<Integer> {
                 longPollTimeout, limits, accessLog, tlsCert, tlsKey, tlsPort, grpcHeartbeatInterval, browser,
                 engineKind, url, redisTimeout, redisMinReplicas,
                 eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
-                TernConfig.Transport.fromOption(transport));
+                TernConfig.Transport.fromOption(transport),
+                new WebhookConfig(webhookRequestTimeout, webhookInitialBackoff, webhookMaxBackoff, webhookMaxPerCache,
+                        networks(webhookAllowedNetworks), networks(webhookDeniedNetworks), webhookTrustStore,
+                        webhookMaxConnections));
+    }
+
+    private static java.util.List<String> networks(String commaSeparated) {
+        java.util.List<String> networks = new java.util.ArrayList<>();
+        for (String network : commaSeparated == null ? new String[0] : commaSeparated.split(",")) {
+            if (!network.isBlank()) {
+                dev.tern.webhook.Network.parse(network); // fails with a usage message on a malformed network
+                networks.add(network.trim());
+            }
+        }
+        return networks;
     }
 
     @Override

@@ -33,6 +33,7 @@ import java.time.Duration;
  * @param redisMinReplicas   replicas that must confirm a publish (Redis {@code WAIT}) before it is acknowledged
  * @param eventLoops         event-loop threads serving connections (one HTTP listener each)
  * @param transport          the network transport serving connections: io_uring, epoll, NIO, or the best available
+ * @param webhooks           webhook delivery: timeouts, retries, limits and permitted destinations
  */
 public record TernConfig(
         String host,
@@ -55,7 +56,8 @@ public record TernConfig(
         Duration redisTimeout,
         int redisMinReplicas,
         int eventLoops,
-        Transport transport) {
+        Transport transport,
+        WebhookConfig webhooks) {
 
     /** The topic engines Tern can run on. */
     public enum Engine { MEMORY, REDIS }

@@ -31,7 +31,7 @@ public final class TernException extends RuntimeException {
         return new TernException(ErrorKind.NOT_FOUND, "Cache Not Found: " + cacheName, null, 0);
     }
 
-    /** Something other than a cache that the request names does not exist (e.g. an API key id). */
+    /** Something other than a cache that the request names does not exist (an API key id, a webhook). */
     public static TernException notFound(String message) {
         return new TernException(ErrorKind.NOT_FOUND, message, null, 0);
     }

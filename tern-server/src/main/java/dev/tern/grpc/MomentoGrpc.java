@@ -9,6 +9,7 @@ import dev.tern.config.BrowserConfig;
 import dev.tern.http.CorsPolicy;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
+import dev.tern.webhook.WebhookRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -35,7 +36,7 @@ public final class MomentoGrpc {
     /** What the services need from the rest of the server. */
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
                                TokenIssuer tokenIssuer, ApiKeys apiKeys, TernMetrics metrics, TopicLimits defaultLimits,
-                               Duration heartbeatInterval, BrowserConfig browser) {
+                               Duration heartbeatInterval, BrowserConfig browser, WebhookRegistry webhooks) {
     }
 
     private final GrpcServer server;
@@ -56,12 +57,13 @@ public final class MomentoGrpc {
         GrpcErrors errors = new GrpcErrors(deps.metrics());
         new PubsubService(deps.vertx(), deps.gateway(), errors, deps.heartbeatInterval(), deps.metrics()).register(server);
         new ControlService(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits(), errors).register(server);
+        new WebhookService(deps.vertx(), deps.webhooks(), deps.gateway(), deps.authorizer(), errors).register(server);
         new TokenService(deps.gateway(), deps.tokenIssuer(), errors).register(server);
         new AuthService(deps.gateway(), deps.apiKeys(), errors).register(server);
         PingService.register(server, errors);
         server.callHandler(request -> errors.end(request.response(), GrpcStatus.UNIMPLEMENTED,
                 "Tern does not implement " + request.fullMethodName()
-                        + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches, disposable tokens and API keys"));
+                        + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches, webhooks, disposable tokens and API keys"));
         return new MomentoGrpc(server, new CorsPolicy(deps.browser()));
     }
 

@@ -12,6 +12,8 @@ import dev.tern.http.stream.SseRoute;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
+import dev.tern.webhook.WebhookDispatcher;
+import dev.tern.webhook.WebhookRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -30,7 +32,7 @@ public final class HttpApi {
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
                                TokenIssuer tokenIssuer, ApiKeys apiKeys, SigningKeys signingKeys, TernMetrics metrics, TopicLimits defaultLimits,
                                Duration longPollTimeout, boolean accessLog, BooleanSupplier ready,
-                               BrowserConfig browser) {
+                               BrowserConfig browser, WebhookRegistry webhooks, WebhookDispatcher webhookDispatcher) {
     }
 
     private HttpApi() {
@@ -61,6 +63,14 @@ public final class HttpApi {
         router.get("/caches").handler(caches::list);
         router.put("/caches/:name").handler(caches::create);
         router.delete("/caches/:name").handler(caches::delete);
+
+        WebhookRoutes webhooks = new WebhookRoutes(deps.webhooks(), deps.webhookDispatcher(), deps.gateway(), deps.authorizer());
+        router.get("/caches/:cache/webhooks").handler(webhooks::list);
+        router.put("/caches/:cache/webhooks/:name").handler(webhooks::put);
+        router.get("/caches/:cache/webhooks/:name").handler(webhooks::get);
+        router.delete("/caches/:cache/webhooks/:name").handler(webhooks::delete);
+        router.get("/caches/:cache/webhooks/:name/secret").handler(webhooks::secret);
+        router.post("/caches/:cache/webhooks/:name/secret/rotate").handler(webhooks::rotate);
 
         router.post("/tokens").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::mint);
         router.post("/tokens/revoke").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::revoke);

@@ -27,6 +27,18 @@ public final class TernMetrics {
             .description("Times a streaming subscriber fell behind, was cut off and later resumed from history")
             .register(registry);
 
+    private final Counter webhookDelivered = Counter.builder("tern.webhook.deliveries")
+            .description("Webhook delivery attempts, by result").tag("result", "delivered").register(registry);
+    private final Counter webhookFailed = Counter.builder("tern.webhook.deliveries")
+            .description("Webhook delivery attempts, by result").tag("result", "failed").register(registry);
+    private final Counter webhookDiscontinuities = Counter.builder("tern.webhook.discontinuities")
+            .description("Discontinuity requests delivered to webhooks (messages history no longer held)")
+            .register(registry);
+    private final Timer webhookLatency = Timer.builder("tern.webhook.delivery.latency")
+            .description("Time from sending a webhook request to its answer (or failure)")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+
     public TernMetrics(EngineStats engine) {
         FunctionCounter.builder("tern.publishes", engine, EngineStats::publishes)
                 .description("Messages published").register(registry);
@@ -54,6 +66,22 @@ public final class TernMetrics {
 
     public void recordSubscriberLag() {
         subscriberLags.increment();
+    }
+
+    public void recordWebhookAttempt(boolean delivered, long nanos) {
+        (delivered ? webhookDelivered : webhookFailed).increment();
+        webhookLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void recordWebhookDiscontinuity() {
+        webhookDiscontinuities.increment();
+    }
+
+    /** {@code tern_webhook_lag_messages}: messages seen and not yet delivered, summed over this node's webhooks. */
+    public void registerWebhookLag(java.util.function.Supplier<Number> lag) {
+        Gauge.builder("tern.webhook.lag.messages", lag).description(
+                "Messages published and not yet confirmed by webhook receivers, over the webhooks this node delivers")
+                .register(registry);
     }
 
     public String scrape() {

@@ -130,6 +130,15 @@ public final class TopicGateway {
         return counted;
     }
 
+    /**
+     * A subscription the server makes on its own behalf (webhook delivery): the cache must exist, but no token is
+     * involved and it does not count against the cache's subscription limit. Call it on a Vert.x context.
+     */
+    public Subscription follow(TopicKey topic, StartPosition from, SubscriptionListener listener) {
+        caches.require(topic.cacheName());
+        return engine.subscribe(topic, from, listener);
+    }
+
     /** Keeps the subscription counter exact however a subscription ends. */
     private final class CountedSubscription implements Subscription, SubscriptionListener {
         private final String cacheName;

@@ -18,6 +18,9 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript TOUCH = load("touch.lua");
     static final LuaScript RATE = load("rate.lua");
     static final LuaScript CONSUME_REFRESH = load("consume-refresh.lua");
+    static final LuaScript WEBHOOK_LEASE = load("webhook-lease.lua");
+    static final LuaScript WEBHOOK_CURSORS = load("webhook-cursors.lua");
+    static final LuaScript WEBHOOK_RELEASE = load("webhook-release.lua");
 
     /** One script from resources, in order (a shared function first, then the script that calls it). */
     private static LuaScript load(String... resources) {

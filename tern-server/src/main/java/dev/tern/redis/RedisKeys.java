@@ -33,6 +33,15 @@ final class RedisKeys {
     /** Channel: "a revocation happened" announcements between nodes. */
     static final String REVOCATIONS_CHANNEL = PREFIX + "revocations";
 
+    /** Hash: webhook key ({@code cache/name}) to the webhook's JSON. The webhook keys share one slot ({webhooks}). */
+    static final String WEBHOOKS = PREFIX + "{webhooks}:defs";
+    /** Hash: webhook key to its delivery cursor, {@code page:seq}. */
+    static final String WEBHOOK_CURSORS = PREFIX + "{webhooks}:cursors";
+    /** Hash: webhook key to the fencing token of its latest lease. */
+    static final String WEBHOOK_FENCES = PREFIX + "{webhooks}:fences";
+    /** Prefix of the string (node id, with a time to live) that says which node delivers a webhook. */
+    static final String WEBHOOK_LEASE_PREFIX = PREFIX + "{webhooks}:lease:";
+
     private RedisKeys() {
     }
 

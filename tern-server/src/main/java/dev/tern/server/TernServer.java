@@ -31,10 +31,19 @@ import dev.tern.redis.RedisPublishRates;
 import dev.tern.redis.RedisSubscriptionCounts;
 import dev.tern.redis.RedisSigningSecret;
 import dev.tern.redis.RedisTopicEngine;
+import dev.tern.redis.RedisWebhookStore;
 import dev.tern.storage.DataDirectory;
 import dev.tern.topic.InMemoryTopicEngine;
 import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicSettings;
+import dev.tern.webhook.DestinationPolicy;
+import dev.tern.webhook.FileWebhookStore;
+import dev.tern.webhook.Network;
+import dev.tern.webhook.RetrySchedule;
+import dev.tern.webhook.WebhookDispatcher;
+import dev.tern.webhook.WebhookRegistry;
+import dev.tern.webhook.WebhookSender;
+import dev.tern.webhook.WebhookStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -72,6 +81,7 @@ public final class TernServer {
     private final Readiness readiness = new Readiness();
     /** Set once the super-user key is in place; re-signs it after signing-key rotations. */
     private volatile ApiKeys apiKeys;
+    private WebhookDispatcher webhookDispatcher;
     private int port;
     private int tlsPort = -1;
 
@@ -157,11 +167,19 @@ public final class TernServer {
                 redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
                 redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics,
                 new CredentialWatch(verifier, revocations));
-        Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, apiKeys, signingKeys, metrics,
+        DestinationPolicy destinations = destinationPolicy(config.webhooks());
+        WebhookStore webhookStore = redis != null ? new RedisWebhookStore(redis) : new FileWebhookStore(dataDirectory);
+        WebhookRegistry webhooks = new WebhookRegistry(webhookStore, caches, destinations, config.webhooks().maxPerCache());
+        webhookDispatcher = new WebhookDispatcher(vertx, webhooks, webhookStore, gateway,
+                new WebhookSender(vertx, config.webhooks(), destinations),
+                new RetrySchedule(config.webhooks().initialBackoff(), config.webhooks().maxBackoff()), metrics,
+                redis != null, java.util.UUID.randomUUID().toString());
+        Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer,
+                apiKeys, signingKeys, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
-                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
+                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser(), webhooks, webhookDispatcher));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
-                apiKeys, metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser()));
+                apiKeys, metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser(), webhooks));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes (whose
         // front door keeps the access log of its own requests).
         boolean accessLog = config.accessLog();
@@ -188,6 +206,7 @@ public final class TernServer {
         }
         return listening.onSuccess(v -> {
             ensureSuperUserKey(apiKeys, verifier);
+            webhookDispatcher.start(config.eventLoops());
             readiness.set(true);
             LOG.info("Tern listening on {}:{}{} with data directory {} ({}, {} event loops)", config.host(), port,
                     config.mainPortTls() ? " (TLS)" : tlsPort >= 0 ? " and TLS on port " + tlsPort : "",
@@ -196,6 +215,14 @@ public final class TernServer {
                 LOG.info("Topics, caches and the signing key are shared through Redis at {}", redis.url());
             }
         });
+    }
+
+    /** Link-local and metadata networks refused by default, plus the configured ones; see {@link DestinationPolicy}. */
+    private static DestinationPolicy destinationPolicy(dev.tern.config.WebhookConfig settings) {
+        List<Network> denied = new java.util.ArrayList<>();
+        DestinationPolicy.DEFAULT_DENIED.forEach(network -> denied.add(Network.parse(network)));
+        settings.deniedNetworks().forEach(network -> denied.add(Network.parse(network)));
+        return new DestinationPolicy(settings.allowedNetworks().stream().map(Network::parse).toList(), denied);
     }
 
     /**
@@ -332,6 +359,9 @@ public final class TernServer {
     /** Stops taking traffic, ends every subscription, lets in-flight requests finish, then releases everything. */
     public Future<Void> stop() {
         readiness.set(false);
+        if (webhookDispatcher != null) {
+            webhookDispatcher.stop(); // first: its cursors are saved while the engine still answers
+        }
         engine.close();
         return vertx.close().eventually(() -> {
             if (redis != null) {

@@ -40,6 +40,25 @@ class ClientCommandsTest {
     }
 
     @Test
+    void webhookPutListSecretRotateDelete() {
+        assertThat(asSuperUser("cache", "create", "cli-hooks").exitCode()).isZero();
+        Cli.Result put = asSuperUser("webhook", "put", "cli-hooks", "my hook", "--topic", "t", "--destination", "http://127.0.0.1:9/in");
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        String secret = TernHttp.json(put.out()).get("secret").asText();
+        Cli.Result listed = asSuperUser("webhook", "list", "cli-hooks");
+        assertThat(TernHttp.json(listed.out()).get("webhooks").get(0).get("name").asText()).isEqualTo("my hook");
+        assertThat(TernHttp.json(asSuperUser("webhook", "secret", "cli-hooks", "my hook").out()).get("secret").asText())
+                .isEqualTo(secret);
+        Cli.Result rotated = asSuperUser("webhook", "rotate-secret", "cli-hooks", "my hook");
+        assertThat(TernHttp.json(rotated.out()).get("secret").asText()).isNotEqualTo(secret);
+        Cli.Result refused = asSuperUser("webhook", "put", "cli-hooks", "x", "--topic", "t", "--destination", "ftp://127.0.0.1/");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("http:// or https://");
+        assertThat(asSuperUser("webhook", "delete", "cli-hooks", "my hook").exitCode()).isZero();
+        assertThat(asSuperUser("webhook", "get", "cli-hooks", "my hook").exitCode()).isEqualTo(1);
+    }
+
+    @Test
     void cacheCreateListDelete() {
         Cli.Result created = asSuperUser("cache", "create", "cli-cache", "--max-publish-rate", "7",
                 "--max-subscription-count", "3", "--max-message-size-kb", "2");

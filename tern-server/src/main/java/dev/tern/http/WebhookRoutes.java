@@ -1,0 +1,136 @@
+package dev.tern.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tern.auth.Authorizer;
+import dev.tern.error.TernException;
+import dev.tern.pubsub.TopicGateway;
+import dev.tern.webhook.Webhook;
+import dev.tern.webhook.WebhookDispatcher;
+import dev.tern.webhook.WebhookRegistry;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * The webhooks of a cache: {@code PUT/GET/DELETE /caches/{cache}/webhooks/{name}}, {@code GET /caches/{cache}/webhooks},
+ * {@code GET .../secret} and {@code POST .../secret/rotate}; super-user only. Listing shows each webhook's delivery
+ * state; the secret is shown only by PUT and the secret endpoints.
+ */
+final class WebhookRoutes {
+    private static final Set<String> FIELDS = Set.of("topic", "url");
+
+    private final WebhookRegistry webhooks;
+    private final WebhookDispatcher dispatcher;
+    private final TopicGateway gateway;
+    private final Authorizer authorizer;
+
+    WebhookRoutes(WebhookRegistry webhooks, WebhookDispatcher dispatcher, TopicGateway gateway, Authorizer authorizer) {
+        this.webhooks = webhooks;
+        this.dispatcher = dispatcher;
+        this.gateway = gateway;
+        this.authorizer = authorizer;
+    }
+
+    void put(RoutingContext ctx) {
+        requireSuperUser(ctx);
+        JsonNode body = JsonBodies.read(ctx);
+        if (!body.isObject()) {
+            throw TernException.badRequest("the body must be a JSON object with topic and url");
+        }
+        body.fieldNames().forEachRemaining(field -> {
+            if (!FIELDS.contains(field)) {
+                throw TernException.badRequest("unknown field " + field + "; expected topic and url");
+            }
+        });
+        String topic = text(body, "topic");
+        String url = text(body, "url");
+        String cache = ctx.pathParam("cache");
+        String name = ctx.pathParam("name");
+        answer(ctx, () -> {
+            String secret = webhooks.put(cache, name, topic, url);
+            Map<String, Object> view = view(webhooks.require(cache, name));
+            view.put("secret", secret);
+            return view;
+        });
+    }
+
+    void list(RoutingContext ctx) {
+        requireSuperUser(ctx);
+        String cache = ctx.pathParam("cache");
+        answer(ctx, () -> Map.of("webhooks", webhooks.list(cache).stream().map(this::view).toList()));
+    }
+
+    void get(RoutingContext ctx) {
+        requireSuperUser(ctx);
+        String cache = ctx.pathParam("cache");
+        String name = ctx.pathParam("name");
+        answer(ctx, () -> view(webhooks.require(cache, name)));
+    }
+
+    void delete(RoutingContext ctx) {
+        requireSuperUser(ctx);
+        String cache = ctx.pathParam("cache");
+        String name = ctx.pathParam("name");
+        ctx.vertx().executeBlocking(() -> {
+            webhooks.delete(cache, name);
+            return null;
+        }, false).onComplete(done -> {
+            if (done.succeeded()) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                ctx.fail(done.cause());
+            }
+        });
+    }
+
+    void secret(RoutingContext ctx) {
+        requireSuperUser(ctx);
+        String cache = ctx.pathParam("cache");
+        String name = ctx.pathParam("name");
+        answer(ctx, () -> Map.of("secret", webhooks.require(cache, name).secret()));
+    }
+
+    void rotate(RoutingContext ctx) {
+        requireSuperUser(ctx);
+        String cache = ctx.pathParam("cache");
+        String name = ctx.pathParam("name");
+        answer(ctx, () -> Map.of("secret", webhooks.rotateSecret(cache, name)));
+    }
+
+    private Map<String, Object> view(Webhook webhook) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("cache", webhook.cacheName());
+        view.put("name", webhook.name());
+        view.put("topic", webhook.topicName());
+        view.put("url", webhook.url());
+        view.put("created_at", webhook.createdAtEpochSeconds());
+        view.put("delivery", dispatcher.status(webhook));
+        return view;
+    }
+
+    /** Runs registry work off the event loop (it may wait on disk, Redis or DNS), then answers 200 with its JSON. */
+    private static void answer(RoutingContext ctx, Callable<Object> work) {
+        ctx.vertx().executeBlocking(work, false).onComplete(done -> {
+            if (done.succeeded()) {
+                JsonBodies.send(ctx, 200, done.result());
+            } else {
+                ctx.fail(done.cause());
+            }
+        });
+    }
+
+    private void requireSuperUser(RoutingContext ctx) {
+        authorizer.requireSuperUser(gateway.authenticate(RequestCredential.of(ctx.request())));
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isTextual()) {
+            throw TernException.badRequest(field + " is required and must be a string");
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,248 @@
+package dev.tern.webhook;
+
+import dev.tern.error.TernException;
+import dev.tern.topic.Discontinuity;
+import dev.tern.topic.StartPosition;
+import dev.tern.topic.Subscription;
+import dev.tern.topic.SubscriptionEnd;
+import dev.tern.topic.SubscriptionEvent;
+import dev.tern.topic.SubscriptionListener;
+import dev.tern.topic.TopicItem;
+import dev.tern.topic.TopicKey;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+import java.net.URI;
+import java.util.ArrayDeque;
+
+/**
+ * The delivery of one webhook on one node: a subscription to its topic from the stored cursor, one request in flight,
+ * in topic order, retried with backoff until the receiver answers 2xx. The topic's history is the buffer: only a
+ * bounded queue is held here, and when it is full the subscription is cancelled and started again from the cursor
+ * once the queue is delivered (the engine replays from history, or sends a discontinuity when history no longer
+ * reaches back, which is delivered as a signed request too). Everything runs on one Vert.x context.
+ */
+final class WebhookDelivery implements SubscriptionListener {
+    static final int MAX_QUEUED = 64;
+    static final long MAX_QUEUED_BYTES = 256L * 1024;
+
+    private record Pending(SubscriptionEvent event, long receivedAtMillis, int size) {
+    }
+
+    private final WebhookDispatcher dispatcher;
+    private final Context context;
+    private final Vertx vertx;
+    private final String cacheName;
+    private final String name;
+    private final TopicKey topic;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private Subscription subscription;
+    private boolean resubscribe;
+    private boolean inFlight;
+    private long retryTimer = -1;
+    private boolean stopped;
+
+    // Read by status requests on other threads.
+    private volatile DeliveryCursor cursor;
+    private volatile long highestSeen;
+    private volatile int failures;
+    private volatile String lastError;
+    private volatile long nextAttemptAtMillis;
+    private volatile long fencingToken;
+
+    WebhookDelivery(WebhookDispatcher dispatcher, Context context, Webhook webhook, DeliveryCursor cursor, long fencingToken) {
+        this.dispatcher = dispatcher;
+        this.context = context;
+        this.vertx = context.owner();
+        this.cacheName = webhook.cacheName();
+        this.name = webhook.name();
+        this.topic = new TopicKey(webhook.cacheName(), webhook.topicName());
+        this.cursor = cursor;
+        this.highestSeen = cursor.lastSequenceNumber();
+        this.fencingToken = fencingToken;
+    }
+
+    String topicName() {
+        return topic.topicName();
+    }
+
+    void start() {
+        context.runOnContext(v -> subscribe());
+    }
+
+    /** Stops at once: no further attempt; a request in flight is left to finish, its outcome ignored. */
+    void stop() {
+        context.runOnContext(v -> {
+            stopped = true;
+            cancelSubscription();
+            if (retryTimer != -1) {
+                vertx.cancelTimer(retryTimer);
+                retryTimer = -1;
+            }
+            queue.clear();
+            queuedBytes = 0;
+        });
+    }
+
+    DeliveryCursor cursor() {
+        return cursor;
+    }
+
+    long fencingToken() {
+        return fencingToken;
+    }
+
+    void renewed(long token) {
+        fencingToken = token;
+    }
+
+    DeliveryStatus status() {
+        DeliveryCursor at = cursor;
+        return new DeliveryStatus(true, at.sequencePage(), at.lastSequenceNumber(),
+                Math.max(0, highestSeen - at.lastSequenceNumber()), failures, lastError,
+                nextAttemptAtMillis == 0 ? null : nextAttemptAtMillis);
+    }
+
+    long lag() {
+        return Math.max(0, highestSeen - cursor.lastSequenceNumber());
+    }
+
+    private void subscribe() {
+        if (stopped) {
+            return;
+        }
+        resubscribe = false;
+        DeliveryCursor at = cursor;
+        StartPosition from = at.isNone() ? StartPosition.LIVE
+                : new StartPosition(at.lastSequenceNumber() + 1, at.sequencePage());
+        try {
+            subscription = dispatcher.gateway().follow(topic, from, this);
+        } catch (TernException e) {
+            // E.g. Redis unreachable for a moment, or the cache being deleted (then the dispatcher stops this).
+            failures++;
+            lastError = "cannot subscribe to the topic: " + e.getMessage();
+            retryLater(this::subscribe);
+        }
+    }
+
+    @Override
+    public void onEvent(SubscriptionEvent event) {
+        if (stopped || subscription == null) {
+            return;
+        }
+        int size;
+        if (event instanceof TopicItem item) {
+            DeliveryCursor at = cursor;
+            if (item.sequencePage() == at.sequencePage() && item.sequenceNumber() <= at.lastSequenceNumber()) {
+                return; // already confirmed (a replay overlapping what was delivered)
+            }
+            size = item.value().size();
+            if (item.sequencePage() == at.sequencePage() || at.isNone()) {
+                highestSeen = Math.max(highestSeen, item.sequenceNumber());
+            }
+        } else if (event instanceof Discontinuity) {
+            size = 0;
+        } else {
+            return; // heartbeats
+        }
+        if (!queue.isEmpty() && (queue.size() >= MAX_QUEUED || queuedBytes + size > MAX_QUEUED_BYTES)) {
+            // Full: stop listening; what follows is read again from history once the queue is delivered.
+            cancelSubscription();
+            resubscribe = true;
+            return;
+        }
+        queue.add(new Pending(event, System.currentTimeMillis(), size));
+        queuedBytes += size;
+        pump();
+    }
+
+    @Override
+    public void onEnd(SubscriptionEnd reason) {
+        subscription = null;
+        if (reason == SubscriptionEnd.CACHE_DELETED) {
+            stopped = true;
+            queue.clear();
+        } else if (!stopped) {
+            resubscribe = true; // shutdown of the engine: nothing more to do until the server stops this
+        }
+    }
+
+    private void pump() {
+        if (stopped || inFlight || retryTimer != -1) {
+            return;
+        }
+        Pending head = queue.peek();
+        if (head == null) {
+            if (resubscribe && subscription == null) {
+                subscribe();
+            }
+            return;
+        }
+        Webhook current = dispatcher.registry().find(cacheName, name).orElse(null);
+        if (current == null || !current.topicName().equals(topic.topicName())) {
+            stopped = true; // deleted, or replaced with another topic: the dispatcher starts a new delivery
+            cancelSubscription();
+            return;
+        }
+        long now = System.currentTimeMillis();
+        DeliveryRequest request = head.event() instanceof TopicItem item
+                ? DeliveryRequest.of(current, item, head.receivedAtMillis(), now)
+                : DeliveryRequest.of(current, (Discontinuity) head.event(), now);
+        inFlight = true;
+        long started = System.nanoTime();
+        dispatcher.sender().send(URI.create(current.url()), request, current.secret()).onComplete(done -> {
+            if (Vertx.currentContext() == context) {
+                completed(head, done.result(), started);
+            } else {
+                context.runOnContext(v -> completed(head, done.result(), started));
+            }
+        });
+    }
+
+    private void completed(Pending head, WebhookSender.Outcome outcome, long startedNanos) {
+        inFlight = false;
+        if (stopped) {
+            return;
+        }
+        dispatcher.metrics().recordWebhookAttempt(outcome.delivered(), System.nanoTime() - startedNanos);
+        if (!outcome.delivered()) {
+            failures++;
+            lastError = outcome.error();
+            retryLater(this::pump);
+            return;
+        }
+        queue.poll();
+        queuedBytes -= head.size();
+        if (head.event() instanceof TopicItem item) {
+            cursor = new DeliveryCursor(item.sequencePage(), item.sequenceNumber());
+        } else {
+            Discontinuity gap = (Discontinuity) head.event();
+            cursor = new DeliveryCursor(gap.newSequencePage(), gap.newSequence() - 1);
+            highestSeen = Math.max(gap.newSequence() - 1, 0);
+            dispatcher.metrics().recordWebhookDiscontinuity();
+        }
+        failures = 0;
+        lastError = null;
+        nextAttemptAtMillis = 0;
+        dispatcher.cursorMoved(cacheName, name, this);
+        pump();
+    }
+
+    private void retryLater(Runnable action) {
+        long delay = dispatcher.schedule().delayMillis(failures);
+        nextAttemptAtMillis = System.currentTimeMillis() + delay;
+        retryTimer = vertx.setTimer(delay, id -> {
+            retryTimer = -1;
+            nextAttemptAtMillis = 0;
+            action.run();
+        });
+    }
+
+    private void cancelSubscription() {
+        if (subscription != null) {
+            subscription.cancel();
+            subscription = null;
+        }
+    }
+}

@@ -2,7 +2,11 @@ package dev.tern.pubsub;
 
 import dev.tern.auth.Authorizer;
 import dev.tern.auth.Principal;
+import dev.tern.auth.FileRevocationStore;
+import dev.tern.auth.FileSigningKeyStore;
+import dev.tern.auth.RevocationList;
 import dev.tern.auth.SigningKey;
+import dev.tern.auth.SigningKeys;
 import dev.tern.auth.TokenCodec;
 import dev.tern.auth.TokenVerifier;
 import dev.tern.cache.CacheRegistry;
@@ -49,10 +53,13 @@ class PublishDeleteRaceTest {
         DataDirectory data = new DataDirectory(dir);
         CacheRegistry caches = new CacheRegistry(data);
         InMemoryTopicEngine engine = new InMemoryTopicEngine(vertx, new TopicSettings(100, 1 << 20, Duration.ofMinutes(10)));
-        TopicGateway gateway = new TopicGateway(
-                new TokenVerifier(new TokenCodec(SigningKey.loadOrCreate(data)), Clock.systemUTC()), new Authorizer(),
-                caches, new PublishRateLimiter(), new SubscriptionCounter(), engine, new TernMetrics(engine.stats()));
-        Principal superUser = new Principal("test", true, List.of(), null, 0);
+        Clock clock = Clock.systemUTC();
+        TokenCodec codec = new TokenCodec(new SigningKeys(SigningKey.loadOrCreate(data), new FileSigningKeyStore(data), clock));
+        RevocationList revocations = new RevocationList(new FileRevocationStore(data), clock);
+        TokenVerifier verifier = new TokenVerifier(codec, clock, revocations);
+        TopicGateway gateway = new TopicGateway(verifier, new Authorizer(), caches, new PublishRateLimiter(),
+                new SubscriptionCounter(), engine, new TernMetrics(engine.stats()), new CredentialWatch(verifier, revocations));
+        Principal superUser = new Principal("test", true, List.of(), null, 0, 0, true);
         TopicKey topic = new TopicKey("raced", "t");
         TopicLimits limits = new TopicLimits(0, 0, 4);
 

@@ -13,7 +13,7 @@ import java.nio.charset.CharacterCodingException;
 
 /**
  * {@code POST /topics/{cacheName}/{topicName}}: a {@code text/*} body publishes a text value (it must be UTF-8),
- * any other body a binary one. 204 on success.
+ * any other body a binary one. 204 on success, with the message's position in headers ({@link PublishPositionHeaders}).
  */
 final class PublishRoute {
     /** No cache allows more; a larger body is refused before it is read whole. */
@@ -39,7 +39,7 @@ final class PublishRoute {
             TopicKey topic = TopicPath.parse(request.path());
             Principal principal = gateway.authenticate(credential);
             gateway.publish(principal, topic, value(request, body)).onComplete(
-                    receipt -> request.response().setStatusCode(204).end(),
+                    receipt -> PublishPositionHeaders.put(request.response(), receipt).setStatusCode(204).end(),
                     failure -> errors.fail(request, failure));
         } catch (RuntimeException e) {
             errors.fail(request, e);

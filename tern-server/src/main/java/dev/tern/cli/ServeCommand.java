@@ -119,6 +119,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Longest wait for Redis before a request fails with 503 (default: ${DEFAULT-VALUE}).")
     Duration redisTimeout;
 
+    @Option(names = "--idempotency-window", defaultValue = "5m", converter = DurationConverter.class,
+            description = "How long an Idempotency-Key is remembered: a repeat within it publishes nothing (default: ${DEFAULT-VALUE}).")
+    Duration idempotencyWindow;
+
     /** The configuration these options describe; fails with a usage message on impossible values. */
     public TernConfig toConfig() {
         if (port < 0 || port > 65535) {
@@ -165,6 +169,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (redisTimeout.isZero() || redisTimeout.isNegative()) {
             throw new IllegalArgumentException("--redis-timeout must be positive");
         }
+        if (idempotencyWindow.isZero() || idempotencyWindow.isNegative() || idempotencyWindow.toHours() > 24) {
+            throw new IllegalArgumentException("--idempotency-window must be positive and at most 24h");
+        }
         if (eventLoops < 0 || eventLoops > 1024) {
             throw new IllegalArgumentException("--event-loops must be between 0 (one per core) and 1024");
         }
@@ -175,7 +182,7 @@ public final class ServeCommand implements Callable<Integer> {
                 longPollTimeout, limits, accessLog, tlsCert, tlsKey, tlsPort, grpcHeartbeatInterval, browser,
                 engineKind, url, redisTimeout,
                 eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
-                TernConfig.Transport.fromOption(transport));
+                TernConfig.Transport.fromOption(transport), idempotencyWindow);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.tern.console.ConsolePage;
 import dev.tern.http.stream.SseRoute;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.IdempotentPublisher;
 import dev.tern.pubsub.TopicGateway;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -28,7 +29,7 @@ public final class HttpApi {
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
                                TokenIssuer tokenIssuer, TernMetrics metrics, TopicLimits defaultLimits,
                                Duration longPollTimeout, boolean accessLog, BooleanSupplier ready,
-                               BrowserConfig browser) {
+                               BrowserConfig browser, IdempotentPublisher idempotentPublisher) {
     }
 
     private HttpApi() {
@@ -38,8 +39,9 @@ public final class HttpApi {
     public static Handler<HttpServerRequest> handler(Dependencies deps) {
         HttpErrors errors = new HttpErrors(deps.metrics());
         TopicEndpoint topics = new TopicEndpoint(
-                new PublishRoute(deps.gateway(), errors),
-                new WebSocketRoute(deps.vertx(), deps.gateway(), deps.metrics(), errors, deps.browser()),
+                new PublishRoute(deps.gateway(), deps.idempotentPublisher(), errors),
+                new WebSocketRoute(deps.vertx(), deps.gateway(), deps.idempotentPublisher(), deps.metrics(), errors,
+                        deps.browser()),
                 new SseRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser()),
                 new LongPollRoute(deps.vertx(), deps.gateway(), errors, deps.longPollTimeout()),
                 errors);

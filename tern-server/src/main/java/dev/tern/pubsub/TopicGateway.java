@@ -60,12 +60,7 @@ public final class TopicGateway {
     }
 
     public Future<PublishReceipt> publish(Principal principal, TopicKey topic, TopicValue value) {
-        authorizer.authorizeTopic(principal, TopicAction.PUBLISH, topic);
-        CacheInfo cache = caches.require(topic.cacheName());
-        int maxBytes = cache.limits().maxMessageBytes();
-        if (value.size() > maxBytes) {
-            throw TernException.messageTooLarge(value.size(), maxBytes);
-        }
+        CacheInfo cache = checkPublish(principal, topic, value);
         long started = System.nanoTime();
         Future<Void> admitted = publishRate.admit(cache.name(), cache.limits().maxPublishRate());
         // The in-memory limiter and engine answer at once: no future chain on the busiest path.
@@ -77,6 +72,20 @@ public final class TopicGateway {
             return published;
         }
         return published.onSuccess(receipt -> metrics.recordPublish(System.nanoTime() - started));
+    }
+
+    /**
+     * The checks of a publish that do not spend anything (permission, cache existence, message size), for callers
+     * that must refuse before they look anything up (an idempotent retry); {@link #publish} makes them itself.
+     */
+    public CacheInfo checkPublish(Principal principal, TopicKey topic, TopicValue value) {
+        authorizer.authorizeTopic(principal, TopicAction.PUBLISH, topic);
+        CacheInfo cache = caches.require(topic.cacheName());
+        int maxBytes = cache.limits().maxMessageBytes();
+        if (value.size() > maxBytes) {
+            throw TernException.messageTooLarge(value.size(), maxBytes);
+        }
+        return cache;
     }
 
     /** Subscribes on the caller's Vert.x context; the listener is called there. */

@@ -13,9 +13,12 @@ import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
 import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.IdempotencyLedger;
+import dev.tern.pubsub.IdempotentPublisher;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.redis.RedisBackend;
 import dev.tern.redis.RedisCacheStore;
+import dev.tern.redis.RedisIdempotencyKeys;
 import dev.tern.redis.RedisPublishRates;
 import dev.tern.redis.RedisSubscriptionCounts;
 import dev.tern.redis.RedisSigningSecret;
@@ -120,7 +123,9 @@ public final class TernServer {
                 redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics);
         Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
-                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
+                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser(),
+                new IdempotentPublisher(gateway, redis != null ? new RedisIdempotencyKeys(redis) : IdempotencyLedger.LOCAL,
+                        config.idempotencyWindow())));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
                 metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser()));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes.

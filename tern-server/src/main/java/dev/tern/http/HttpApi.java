@@ -55,6 +55,10 @@ public final class HttpApi {
         TokenRoutes tokens = new TokenRoutes(deps.gateway(), deps.tokenIssuer());
         HealthRoutes health = new HealthRoutes(deps.ready(), deps.metrics());
 
+        // Data-plane routes under /caches read their bodies themselves, with their own limits.
+        BatchPublishRoute batch = new BatchPublishRoute(deps.gateway(), deps.idempotentPublisher(), errors);
+        router.post("/caches/:name/batch").handler(ctx -> batch.handle(ctx.request(), ctx.pathParam("name")));
+
         router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
         router.get("/caches").handler(caches::list);
         router.put("/caches/:name").handler(caches::create);

@@ -6,6 +6,7 @@ import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.TopicLimits;
 import dev.tern.config.BrowserConfig;
 import dev.tern.console.ConsolePage;
+import dev.tern.http.stream.MultiTopicSseRoute;
 import dev.tern.http.stream.SseRoute;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.metrics.TernMetrics;
@@ -58,6 +59,8 @@ public final class HttpApi {
         // Data-plane routes under /caches read their bodies themselves, with their own limits.
         BatchPublishRoute batch = new BatchPublishRoute(deps.gateway(), deps.idempotentPublisher(), errors);
         router.post("/caches/:name/batch").handler(ctx -> batch.handle(ctx.request(), ctx.pathParam("name")));
+        MultiTopicSseRoute events = new MultiTopicSseRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser());
+        router.get("/caches/:name/events").handler(ctx -> events.handle(ctx.request(), ctx.pathParam("name")));
 
         router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
         router.get("/caches").handler(caches::list);

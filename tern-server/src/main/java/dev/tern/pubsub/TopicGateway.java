@@ -22,6 +22,8 @@ import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicValue;
 import io.vertx.core.Future;
 
+import java.util.function.Consumer;
+
 /**
  * The single way into the topic engine for every transport: names, authentication, authorization, cache existence
  * and limits are checked here, in this order, so that HTTP, SSE, WebSocket and gRPC cannot drift apart.
@@ -101,6 +103,25 @@ public final class TopicGateway {
             throw e;
         }
         return counted;
+    }
+
+    /**
+     * Tells {@code found} of every topic of the cache whose name starts with {@code prefix}: those that exist now,
+     * at once, and each created later, on the caller's context. 403 unless the token may subscribe to every topic
+     * the prefix can match; each topic is still authorized and counted when it is subscribed to.
+     */
+    public Subscription watchTopics(Principal principal, String cacheName, String prefix, Consumer<TopicKey> found) {
+        authorizer.authorizeTopicPrefix(principal, TopicAction.SUBSCRIBE, cacheName, prefix);
+        caches.require(cacheName);
+        try {
+            return engine.watchTopics(cacheName, topic -> {
+                if (topic.topicName().startsWith(prefix)) {
+                    found.accept(topic);
+                }
+            });
+        } catch (UnsupportedOperationException e) {
+            throw TernException.badRequest("prefix subscriptions are not available with this engine; name the topics");
+        }
     }
 
     /** Keeps the subscription counter exact however a subscription ends. */

@@ -7,6 +7,7 @@ import dev.tern.cache.TopicLimits;
 import dev.tern.config.BrowserConfig;
 import dev.tern.console.ConsolePage;
 import dev.tern.http.stream.MultiTopicSseRoute;
+import dev.tern.http.stream.MultiTopicWebSocketRoute;
 import dev.tern.http.stream.SseRoute;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.metrics.TernMetrics;
@@ -61,6 +62,9 @@ public final class HttpApi {
         router.post("/caches/:name/batch").handler(ctx -> batch.handle(ctx.request(), ctx.pathParam("name")));
         MultiTopicSseRoute events = new MultiTopicSseRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser());
         router.get("/caches/:name/events").handler(ctx -> events.handle(ctx.request(), ctx.pathParam("name")));
+        MultiTopicWebSocketRoute socket = new MultiTopicWebSocketRoute(deps.vertx(), deps.gateway(), deps.metrics(),
+                errors, deps.browser());
+        router.get("/caches/:name/socket").handler(ctx -> socket.handle(ctx.request(), ctx.pathParam("name")));
 
         router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
         router.get("/caches").handler(caches::list);

@@ -19,6 +19,28 @@ public final class Authorizer {
                 + " on topic " + topic.topicName() + " of cache " + topic.cacheName());
     }
 
+    /**
+     * A prefix subscription needs a permission that covers every topic the prefix may ever match: the whole cache
+     * (or every cache), or a topic prefix that the requested prefix starts with. A permission for single topics,
+     * however many, does not cover a prefix.
+     */
+    public void authorizeTopicPrefix(Principal principal, TopicAction action, String cacheName, String prefix) {
+        if (principal.superUser()) {
+            return;
+        }
+        for (TopicPermission permission : principal.permissions()) {
+            boolean cacheCovered = permission.cacheName() == null || permission.cacheName().equals(cacheName);
+            TopicSelector topics = permission.topics();
+            boolean prefixCovered = topics.kind() == TopicSelector.Kind.ALL
+                    || (topics.kind() == TopicSelector.Kind.PREFIX && prefix.startsWith(topics.value()));
+            if (permission.role().allows(action) && cacheCovered && prefixCovered) {
+                return;
+            }
+        }
+        throw TernException.forbidden("token does not permit " + action.name().toLowerCase()
+                + " on every topic starting with " + prefix + " in cache " + cacheName);
+    }
+
     public void requireSuperUser(Principal principal) {
         if (!principal.superUser()) {
             throw TernException.forbidden("this operation requires a super-user key");

@@ -123,6 +123,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--redis-min-replicas", defaultValue = "0", paramLabel = "N",
             description = "With --engine redis: a publish is acknowledged only once N replicas hold it (Redis WAIT), else 503 (default: ${DEFAULT-VALUE}).")
     int redisMinReplicas;
+
     @Option(names = "--webhook-request-timeout", defaultValue = "5s", converter = DurationConverter.class,
             description = "Longest wait for a webhook receiver's answer before the attempt counts as failed (default: ${DEFAULT-VALUE}, as Momento).")
     Duration webhookRequestTimeout;
@@ -154,6 +155,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--webhook-max-connections", defaultValue = "32",
             description = "Connections kept open to one webhook destination address (default: ${DEFAULT-VALUE}).")
     int webhookMaxConnections;
+
+    @Option(names = "--idempotency-window", defaultValue = "5m", converter = DurationConverter.class,
+            description = "How long an Idempotency-Key is remembered: a repeat within it publishes nothing (default: ${DEFAULT-VALUE}).")
+    Duration idempotencyWindow;
 
     /** The configuration these options describe; fails with a usage message on impossible values. */
     public TernConfig toConfig() {
@@ -209,6 +214,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (redisMinReplicas < 0 || redisMinReplicas > 100) {
             throw new IllegalArgumentException("--redis-min-replicas must be between 0 and 100");
         }
+        if (idempotencyWindow.isZero() || idempotencyWindow.isNegative() || idempotencyWindow.toHours() > 24) {
+            throw new IllegalArgumentException("--idempotency-window must be positive and at most 24h");
+        }
         if (eventLoops < 0 || eventLoops > 1024) {
             throw new IllegalArgumentException("--event-loops must be between 0 (one per core) and 1024");
         }
@@ -219,7 +227,7 @@ public final class ServeCommand implements Callable<Integer> {
                 longPollTimeout, limits, accessLog, tlsCert, tlsKey, tlsPort, grpcHeartbeatInterval, browser,
                 engineKind, url, redisTimeout, redisMinReplicas,
                 eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
-                TernConfig.Transport.fromOption(transport),
+                TernConfig.Transport.fromOption(transport), idempotencyWindow,
                 new WebhookConfig(webhookRequestTimeout, webhookInitialBackoff, webhookMaxBackoff, webhookMaxPerCache,
                         networks(webhookAllowedNetworks), networks(webhookDeniedNetworks), webhookTrustStore,
                         webhookMaxConnections));

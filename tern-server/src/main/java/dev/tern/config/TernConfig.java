@@ -33,6 +33,7 @@ import java.time.Duration;
  * @param redisMinReplicas   replicas that must confirm a publish (Redis {@code WAIT}) before it is acknowledged
  * @param eventLoops         event-loop threads serving connections (one HTTP listener each)
  * @param transport          the network transport serving connections: io_uring, epoll, NIO, or the best available
+ * @param idempotencyWindow  how long a publish's idempotency key is remembered, so a repeat publishes nothing
  * @param webhooks           webhook delivery: timeouts, retries, limits and permitted destinations
  */
 public record TernConfig(
@@ -57,6 +58,7 @@ public record TernConfig(
         int redisMinReplicas,
         int eventLoops,
         Transport transport,
+        Duration idempotencyWindow,
         WebhookConfig webhooks) {
 
     /** The topic engines Tern can run on. */

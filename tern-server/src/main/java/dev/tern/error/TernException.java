@@ -52,6 +52,12 @@ public final class TernException extends RuntimeException {
                 "request body exceeds the server's limit of " + maxBytes + " bytes", null, 0);
     }
 
+    /** A request that carries more items (a batch, a list of topics) than the server takes in one request. */
+    public static TernException tooMany(String what, int max) {
+        return new TernException(ErrorKind.PAYLOAD_TOO_LARGE,
+                "more than " + max + " " + what + " in one request; at most " + max + " are accepted", null, 0);
+    }
+
     public static TernException limitExceeded(LimitKind limit, String message, long retryAfterSeconds) {
         return new TernException(ErrorKind.LIMIT_EXCEEDED, message, limit, Math.max(1, retryAfterSeconds));
     }

@@ -15,8 +15,8 @@ import io.vertx.core.http.HttpServerResponse;
 public final class CorsPolicy {
     private static final String PREFLIGHT_MAX_AGE_SECONDS = "600";
     private static final String API_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
-    private static final String API_HEADERS = "Authorization, Content-Type, Last-Event-ID";
-    private static final String API_EXPOSED_HEADERS = "Retry-After";
+    private static final String API_HEADERS = "Authorization, Content-Type, Last-Event-ID, Idempotency-Key";
+    private static final String API_EXPOSED_HEADERS = "Retry-After, " + PublishPositionHeaders.EXPOSED;
 
     private final BrowserConfig config;
 

@@ -8,9 +8,12 @@ import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.TopicLimits;
 import dev.tern.config.BrowserConfig;
 import dev.tern.console.ConsolePage;
+import dev.tern.http.stream.MultiTopicSseRoute;
+import dev.tern.http.stream.MultiTopicWebSocketRoute;
 import dev.tern.http.stream.SseRoute;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.metrics.TernMetrics;
+import dev.tern.pubsub.IdempotentPublisher;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.webhook.WebhookDispatcher;
 import dev.tern.webhook.WebhookRegistry;
@@ -32,7 +35,8 @@ public final class HttpApi {
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
                                TokenIssuer tokenIssuer, ApiKeys apiKeys, SigningKeys signingKeys, TernMetrics metrics, TopicLimits defaultLimits,
                                Duration longPollTimeout, boolean accessLog, BooleanSupplier ready,
-                               BrowserConfig browser, WebhookRegistry webhooks, WebhookDispatcher webhookDispatcher) {
+                               BrowserConfig browser, WebhookRegistry webhooks, WebhookDispatcher webhookDispatcher,
+                               IdempotentPublisher idempotentPublisher) {
     }
 
     private HttpApi() {
@@ -42,8 +46,9 @@ public final class HttpApi {
     public static Handler<HttpServerRequest> handler(Dependencies deps) {
         HttpErrors errors = new HttpErrors(deps.metrics());
         TopicEndpoint topics = new TopicEndpoint(
-                new PublishRoute(deps.gateway(), errors),
-                new WebSocketRoute(deps.vertx(), deps.gateway(), deps.metrics(), errors, deps.browser()),
+                new PublishRoute(deps.gateway(), deps.idempotentPublisher(), errors),
+                new WebSocketRoute(deps.vertx(), deps.gateway(), deps.idempotentPublisher(), deps.metrics(), errors,
+                        deps.browser()),
                 new SseRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser()),
                 new LongPollRoute(deps.vertx(), deps.gateway(), errors, deps.longPollTimeout()),
                 errors);
@@ -58,6 +63,15 @@ public final class HttpApi {
         ApiKeyRoutes apiKeys = new ApiKeyRoutes(deps.gateway(), deps.apiKeys());
         SigningKeyRoutes signingKeys = new SigningKeyRoutes(deps.gateway(), deps.authorizer(), deps.signingKeys());
         HealthRoutes health = new HealthRoutes(deps.ready(), deps.metrics());
+
+        // Data-plane routes under /caches read their bodies themselves, with their own limits.
+        BatchPublishRoute batch = new BatchPublishRoute(deps.gateway(), deps.idempotentPublisher(), errors);
+        router.post("/caches/:name/batch").handler(ctx -> batch.handle(ctx.request(), ctx.pathParam("name")));
+        MultiTopicSseRoute events = new MultiTopicSseRoute(deps.vertx(), deps.gateway(), deps.metrics(), deps.browser());
+        router.get("/caches/:name/events").handler(ctx -> events.handle(ctx.request(), ctx.pathParam("name")));
+        MultiTopicWebSocketRoute socket = new MultiTopicWebSocketRoute(deps.vertx(), deps.gateway(), deps.metrics(),
+                errors, deps.browser());
+        router.get("/caches/:name/socket").handler(ctx -> socket.handle(ctx.request(), ctx.pathParam("name")));
 
         router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
         router.get("/caches").handler(caches::list);

@@ -51,6 +51,14 @@ public final class HttpErrors {
         send(request.response(), TernException.from(failure));
     }
 
+    /** Counts an error answered inside a successful answer (a batch item); logs it when it is a fault of Tern's. */
+    public void count(TernException error, Throwable cause) {
+        if (!(cause instanceof TernException)) {
+            LOG.error("a batch item failed", cause);
+        }
+        metrics.recordRejected(error.kind());
+    }
+
     public void send(HttpServerResponse response, TernException error) {
         metrics.recordRejected(error.kind());
         if (response.headWritten()) {

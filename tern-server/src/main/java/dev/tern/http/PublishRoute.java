@@ -3,6 +3,7 @@ package dev.tern.http;
 import dev.tern.auth.Principal;
 import dev.tern.cache.TopicLimits;
 import dev.tern.error.TernException;
+import dev.tern.pubsub.IdempotentPublisher;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicValue;
@@ -13,17 +14,22 @@ import java.nio.charset.CharacterCodingException;
 
 /**
  * {@code POST /topics/{cacheName}/{topicName}}: a {@code text/*} body publishes a text value (it must be UTF-8),
- * any other body a binary one. 204 on success.
+ * any other body a binary one. 204 on success, with the message's position in headers ({@link PublishPositionHeaders}).
+ * With an {@code Idempotency-Key} header a repeat answers the first publish's position and publishes nothing.
  */
 final class PublishRoute {
     /** No cache allows more; a larger body is refused before it is read whole. */
     private static final long MAX_BODY_BYTES = TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L;
 
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final TopicGateway gateway;
+    private final IdempotentPublisher publisher;
     private final HttpErrors errors;
 
-    PublishRoute(TopicGateway gateway, HttpErrors errors) {
+    PublishRoute(TopicGateway gateway, IdempotentPublisher publisher, HttpErrors errors) {
         this.gateway = gateway;
+        this.publisher = publisher;
         this.errors = errors;
     }
 
@@ -38,8 +44,8 @@ final class PublishRoute {
             String credential = RequestCredential.of(request);
             TopicKey topic = TopicPath.parse(request.path());
             Principal principal = gateway.authenticate(credential);
-            gateway.publish(principal, topic, value(request, body)).onComplete(
-                    receipt -> request.response().setStatusCode(204).end(),
+            publisher.publish(principal, topic, value(request, body), request.getHeader(IDEMPOTENCY_KEY)).onComplete(
+                    receipt -> PublishPositionHeaders.put(request.response(), receipt).setStatusCode(204).end(),
                     failure -> errors.fail(request, failure));
         } catch (RuntimeException e) {
             errors.fail(request, e);

@@ -24,6 +24,8 @@ import dev.tern.topic.TopicValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.function.Consumer;
+
 /**
  * The single way into the topic engine for every transport: names, authentication, authorization, cache existence
  * and limits are checked here, in this order, so that HTTP, SSE, WebSocket and gRPC cannot drift apart.
@@ -65,12 +67,7 @@ public final class TopicGateway {
     }
 
     public Future<PublishReceipt> publish(Principal principal, TopicKey topic, TopicValue value) {
-        authorizer.authorizeTopic(principal, TopicAction.PUBLISH, topic);
-        CacheInfo cache = caches.require(topic.cacheName());
-        int maxBytes = cache.limits().maxMessageBytes();
-        if (value.size() > maxBytes) {
-            throw TernException.messageTooLarge(value.size(), maxBytes);
-        }
+        CacheInfo cache = checkPublish(principal, topic, value);
         long started = System.nanoTime();
         Future<Void> admitted = publishRate.admit(cache.name(), cache.limits().maxPublishRate());
         // The in-memory limiter and engine answer at once: no future chain on the busiest path.
@@ -99,6 +96,20 @@ public final class TopicGateway {
             engine.discardTopic(topic, receipt.sequencePage());
             throw TernException.cacheNotFound(cache.name());
         }
+    }
+
+    /**
+     * The checks of a publish that do not spend anything (permission, cache existence, message size), for callers
+     * that must refuse before they look anything up (an idempotent retry); {@link #publish} makes them itself.
+     */
+    public CacheInfo checkPublish(Principal principal, TopicKey topic, TopicValue value) {
+        authorizer.authorizeTopic(principal, TopicAction.PUBLISH, topic);
+        CacheInfo cache = caches.require(topic.cacheName());
+        int maxBytes = cache.limits().maxMessageBytes();
+        if (value.size() > maxBytes) {
+            throw TernException.messageTooLarge(value.size(), maxBytes);
+        }
+        return cache;
     }
 
     /**
@@ -137,6 +148,25 @@ public final class TopicGateway {
     public Subscription follow(TopicKey topic, StartPosition from, SubscriptionListener listener) {
         caches.require(topic.cacheName());
         return engine.subscribe(topic, from, listener);
+    }
+
+    /**
+     * Tells {@code found} of every topic of the cache whose name starts with {@code prefix}: those that exist now,
+     * at once, and each created later, on the caller's context. 403 unless the token may subscribe to every topic
+     * the prefix can match; each topic is still authorized and counted when it is subscribed to.
+     */
+    public Subscription watchTopics(Principal principal, String cacheName, String prefix, Consumer<TopicKey> found) {
+        authorizer.authorizeTopicPrefix(principal, TopicAction.SUBSCRIBE, cacheName, prefix);
+        caches.require(cacheName);
+        try {
+            return engine.watchTopics(cacheName, topic -> {
+                if (topic.topicName().startsWith(prefix)) {
+                    found.accept(topic);
+                }
+            });
+        } catch (UnsupportedOperationException e) {
+            throw TernException.badRequest("prefix subscriptions are not available with this engine; name the topics");
+        }
     }
 
     /** Keeps the subscription counter exact however a subscription ends. */

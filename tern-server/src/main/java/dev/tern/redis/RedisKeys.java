@@ -77,6 +77,15 @@ final class RedisKeys {
         return PREFIX + "node:" + nodeId + ":subscriptions";
     }
 
+    /**
+     * String with a time to live (the idempotency window): {@code P <fingerprint>} while the first publish with an
+     * idempotency key is under way, {@code D <fingerprint> <page> <sequence>} once it is stored. {@code scopeDigest}
+     * is the SHA-256 of the key's scope (topic, publisher, key).
+     */
+    static String idempotencyKey(String cacheName, String scopeDigest) {
+        return PREFIX + "idem:{" + cacheName + "}:" + scopeDigest;
+    }
+
     /** Hash: the cache's cluster-wide publish-rate bucket ({@code tokens}, {@code at}). */
     static String publishRate(String cacheName) {
         return PREFIX + "rate:{" + cacheName + "}";

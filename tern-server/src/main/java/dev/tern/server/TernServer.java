@@ -21,12 +21,15 @@ import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.CredentialWatch;
+import dev.tern.pubsub.IdempotencyLedger;
+import dev.tern.pubsub.IdempotentPublisher;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.redis.RedisApiKeyStore;
 import dev.tern.redis.RedisBackend;
 import dev.tern.redis.RedisRevocationStore;
 import dev.tern.redis.RedisSigningKeyStore;
 import dev.tern.redis.RedisCacheStore;
+import dev.tern.redis.RedisIdempotencyKeys;
 import dev.tern.redis.RedisPublishRates;
 import dev.tern.redis.RedisSubscriptionCounts;
 import dev.tern.redis.RedisSigningSecret;
@@ -177,7 +180,9 @@ public final class TernServer {
         Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer,
                 apiKeys, signingKeys, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
-                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser(), webhooks, webhookDispatcher));
+                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser(), webhooks, webhookDispatcher,
+                new IdempotentPublisher(gateway, redis != null ? new RedisIdempotencyKeys(redis) : IdempotencyLedger.LOCAL,
+                        config.idempotencyWindow())));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
                 apiKeys, metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser(), webhooks));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes (whose

@@ -8,7 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -21,6 +23,8 @@ public final class InMemoryTopicEngine implements TopicEngine {
     private final SequencePages pages = new SequencePages();
     private final ConcurrentHashMap<TopicKey, MemoryTopic> topics = new ConcurrentHashMap<>();
     private final Counters counters = new Counters();
+    /** Per cache, who wants to hear of its new topics (prefix subscriptions); empty for most caches. */
+    private final ConcurrentHashMap<String, CopyOnWriteArrayList<TopicWatch>> watches = new ConcurrentHashMap<>();
     private final long evictionTimer;
 
     public InMemoryTopicEngine(Vertx vertx, TopicSettings settings) {
@@ -80,8 +84,62 @@ public final class InMemoryTopicEngine implements TopicEngine {
         return counters;
     }
 
+    @Override
+    public Subscription watchTopics(String cacheName, Consumer<TopicKey> listener) {
+        Context context = Objects.requireNonNull(Vertx.currentContext(), "watchTopics must be called on a Vert.x context");
+        TopicWatch watch = new TopicWatch(cacheName, context, listener);
+        watches.computeIfAbsent(cacheName, name -> new CopyOnWriteArrayList<>()).add(watch);
+        try {
+            for (TopicKey key : topics.keySet()) {
+                if (key.cacheName().equals(cacheName)) {
+                    watch.tell(key);
+                }
+            }
+        } catch (RuntimeException e) {
+            watch.cancel(); // the listener refused a topic there now: the caller gets no watch to cancel
+            throw e;
+        }
+        return watch;
+    }
+
     private MemoryTopic newTopic(TopicKey key) {
+        CopyOnWriteArrayList<TopicWatch> watching = watches.get(key.cacheName());
+        if (watching != null) {
+            // Told after the topic is in the map (this runs inside computeIfAbsent), so a watcher that subscribes finds it.
+            for (TopicWatch watch : watching) {
+                watch.context.runOnContext(v -> watch.tell(key));
+            }
+        }
         return new MemoryTopic(key, pages.next());
+    }
+
+    /** A prefix subscription's interest in the new topics of one cache. */
+    private final class TopicWatch implements Subscription {
+        final String cacheName;
+        final Context context;
+        final Consumer<TopicKey> listener;
+        volatile boolean cancelled;
+
+        TopicWatch(String cacheName, Context context, Consumer<TopicKey> listener) {
+            this.cacheName = cacheName;
+            this.context = context;
+            this.listener = listener;
+        }
+
+        void tell(TopicKey key) {
+            if (!cancelled) {
+                listener.accept(key);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            CopyOnWriteArrayList<TopicWatch> watching = watches.get(cacheName);
+            if (watching != null) {
+                watching.remove(this);
+            }
+        }
     }
 
     private void endWhere(Predicate<TopicKey> selected, SubscriptionEnd reason) {

@@ -2,6 +2,8 @@ package dev.tern.topic;
 
 import io.vertx.core.Future;
 
+import java.util.function.Consumer;
+
 /**
  * Topics of all caches: sequencing, bounded history and fan-out. Knows nothing of transports, tokens or limits;
  * callers go through the topic gateway, which checks those first. Implementations: in memory (the default), Redis.
@@ -16,6 +18,16 @@ public interface TopicEngine {
      * messages. Must be called on a Vert.x context; the listener is always called on that context.
      */
     Subscription subscribe(TopicKey topic, StartPosition from, SubscriptionListener listener);
+
+    /**
+     * Tells {@code listener} of the cache's topics: at once (on the calling thread) of every topic that exists now,
+     * and later (on the caller's Vert.x context) of each topic created after, until the returned watch is cancelled.
+     * A topic may be told more than once. For prefix subscriptions; engines that cannot tell throw
+     * {@link UnsupportedOperationException}.
+     */
+    default Subscription watchTopics(String cacheName, Consumer<TopicKey> listener) {
+        throw new UnsupportedOperationException("this engine cannot list a cache's topics");
+    }
 
     /** Ends every subscription to the cache's topics with {@link SubscriptionEnd#CACHE_DELETED} and forgets the topics. */
     void deleteCache(String cacheName);

@@ -12,9 +12,10 @@ import java.util.Iterator;
 /**
  * A publish sent over a topic WebSocket: {@code {"publish":{"text":"..."}}} or
  * {@code {"publish":{"binary":"<base64>"}}}, optionally with {@code "request_id"} (a string or number the answer
- * repeats, so a client can match answers to requests).
+ * repeats, so a client can match answers to requests) and {@code "idempotency_key"} (a repeat within the window
+ * answers the first publish's position and publishes nothing).
  */
-record PublishRequest(TopicValue value, JsonNode requestId) {
+record PublishRequest(TopicValue value, JsonNode requestId, String idempotencyKey) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String USAGE = "expected {\"publish\":{\"text\":\"...\"}} or {\"publish\":{\"binary\":\"<base64>\"}}";
 
@@ -35,10 +36,15 @@ record PublishRequest(TopicValue value, JsonNode requestId) {
         }
         for (Iterator<String> fields = root.fieldNames(); fields.hasNext(); ) {
             String field = fields.next();
-            if (!field.equals("publish") && !field.equals("request_id")) {
+            if (!field.equals("publish") && !field.equals("request_id") && !field.equals("idempotency_key")) {
                 throw new Malformed(requestId, "unknown field " + field + "; " + USAGE);
             }
         }
+        JsonNode keyNode = root.get("idempotency_key");
+        if (keyNode != null && !keyNode.isTextual()) {
+            throw new Malformed(requestId, "idempotency_key must be a string");
+        }
+        String idempotencyKey = keyNode == null ? null : keyNode.textValue();
         JsonNode publish = root.get("publish");
         if (publish == null || !publish.isObject() || publish.size() != 1) {
             throw new Malformed(requestId, USAGE);
@@ -48,14 +54,15 @@ record PublishRequest(TopicValue value, JsonNode requestId) {
             if (!text.isTextual()) {
                 throw new Malformed(requestId, "publish.text must be a string");
             }
-            return new PublishRequest(TopicValue.text(text.textValue()), requestId);
+            return new PublishRequest(TopicValue.text(text.textValue()), requestId, idempotencyKey);
         }
         JsonNode binary = publish.get("binary");
         if (binary == null || !binary.isTextual()) {
             throw new Malformed(requestId, USAGE);
         }
         try {
-            return new PublishRequest(TopicValue.binary(Base64.getDecoder().decode(binary.textValue())), requestId);
+            return new PublishRequest(TopicValue.binary(Base64.getDecoder().decode(binary.textValue())), requestId,
+                    idempotencyKey);
         } catch (IllegalArgumentException e) {
             throw new Malformed(requestId, "publish.binary must be base64 (RFC 4648, with padding)");
         }

@@ -9,6 +9,7 @@ import dev.tern.http.RequestCredential;
 import dev.tern.http.TopicPath;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.Heartbeats;
+import dev.tern.pubsub.IdempotentPublisher;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.TopicKey;
@@ -28,12 +29,14 @@ public final class WebSocketRoute {
     /** Pings and idle heartbeats of every socket: one timer per event loop. */
     private final Heartbeats keepalives;
     private final TopicGateway gateway;
+    private final IdempotentPublisher publisher;
     private final HttpErrors errors;
     private final TernMetrics metrics;
     private final BrowserConfig settings;
 
-    public WebSocketRoute(Vertx vertx, TopicGateway gateway, TernMetrics metrics, HttpErrors errors,
-                          BrowserConfig settings) {
+    public WebSocketRoute(Vertx vertx, TopicGateway gateway, IdempotentPublisher publisher, TernMetrics metrics,
+                          HttpErrors errors, BrowserConfig settings) {
+        this.publisher = publisher;
         this.keepalives = new Heartbeats(vertx, settings.webSocketPingInterval());
         this.errors = errors;
         this.gateway = gateway;
@@ -68,7 +71,7 @@ public final class WebSocketRoute {
                 }
                 return;
             }
-            WebSocketSession session = new WebSocketSession(keepalives, gateway, metrics, settings, upgraded.result(),
+            WebSocketSession session = new WebSocketSession(keepalives, gateway, publisher, metrics, settings, upgraded.result(),
                     setup.credential, setup.topic);
             if (setup.refused != null) {
                 session.refuse(setup.refused);

@@ -7,6 +7,7 @@ import dev.tern.error.TernException;
 import dev.tern.http.HttpErrors;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.Heartbeats;
+import dev.tern.pubsub.IdempotentPublisher;
 import dev.tern.pubsub.ResumingSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.StartPosition;
@@ -32,6 +33,7 @@ final class WebSocketSession implements ResumingSubscription.Sink {
     private static final Buffer PING = Buffer.buffer("tern");
 
     private final TopicGateway gateway;
+    private final IdempotentPublisher publisher;
     private final TernMetrics metrics;
     private final BrowserConfig settings;
     private final ServerWebSocket socket;
@@ -47,10 +49,11 @@ final class WebSocketSession implements ResumingSubscription.Sink {
     private boolean wroteSinceKeepalive;
     private boolean closed;
 
-    WebSocketSession(Heartbeats keepalives, TopicGateway gateway, TernMetrics metrics, BrowserConfig settings,
-                     ServerWebSocket socket, String credential, TopicKey topic) {
+    WebSocketSession(Heartbeats keepalives, TopicGateway gateway, IdempotentPublisher publisher, TernMetrics metrics,
+                     BrowserConfig settings, ServerWebSocket socket, String credential, TopicKey topic) {
         this.keepalives = keepalives;
         this.gateway = gateway;
+        this.publisher = publisher;
         this.metrics = metrics;
         this.settings = settings;
         this.socket = socket;
@@ -126,7 +129,7 @@ final class WebSocketSession implements ResumingSubscription.Sink {
             requestId = request.requestId();
             JsonNode id = requestId;
             Principal principal = gateway.authenticate(credential);
-            gateway.publish(principal, topic, request.value()).onComplete(published -> {
+            publisher.publish(principal, topic, request.value(), request.idempotencyKey()).onComplete(published -> {
                 if (published.succeeded()) {
                     reply(WebSocketFrames.published(published.result(), id));
                 } else {

@@ -1,0 +1,203 @@
+// A browser follows 12 topics over ONE EventSource (GET /caches/{cache}/events), receives every message of each in
+// order, and after its connection is cut resumes every topic from its Last-Event-ID with no loss and no repeat.
+//   cd console-tests && npm ci && node --test multi-topic.test.mjs     (build the jar first)
+// The page talks to Tern through a small TCP relay in this test, so the test can cut the connection and hold the
+// reconnect back while messages are published.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const jar = process.env.TERN_JAR || join(here, '..', 'tern-server', 'target', 'tern.jar');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const skip = !existsSync(chromiumPath) && process.env.CI !== 'true'
+  ? `${chromiumPath} is missing (apt-get install chromium, or set CHROMIUM_PATH)` : false;
+const TOPICS = Array.from({ length: 12 }, (_, i) => `topic-${i}`);
+
+let server;
+let ternUrl;
+let relay;
+let relayUrl;
+let superUserKey;
+let context;
+let page;
+const sockets = new Set();
+let relayOpen = true;
+const dataDir = mkdtempSync(join(tmpdir(), 'tern-multi-data-'));
+const profileDir = mkdtempSync(join(tmpdir(), 'tern-multi-profile-'));
+
+function startServer() {
+  assert.ok(existsSync(jar), `${jar} is missing: build it with ./mvnw -B -pl tern-server -DskipTests package`);
+  server = spawn('java', ['-jar', jar, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir,
+    '--sse-retry', '200ms', '--access-log', 'false'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(/Tern listening on [^:\s]+:(\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+/** A TCP relay to Tern that the test can cut (all connections) and close to new connections. */
+function startRelay(ternPort) {
+  relay = createServer((client) => {
+    if (!relayOpen) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(ternPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  return new Promise((resolve) => relay.listen(0, '127.0.0.1', () => resolve(relay.address().port)));
+}
+
+async function call(method, path, body, contentType = 'text/plain') {
+  const response = await fetch(`${ternUrl}${path}`, {
+    method, headers: { Authorization: superUserKey, 'Content-Type': contentType }, body,
+  });
+  return response;
+}
+
+/** Publishes `count` messages to every topic, interleaved across topics; each topic's texts count up from `from`. */
+async function publishRound(from, count) {
+  for (let n = from; n < from + count; n++) {
+    for (const topic of TOPICS) {
+      const response = await call('POST', `/topics/multi/${topic}`, `${topic}#${n}`);
+      assert.equal(response.status, 204);
+    }
+  }
+}
+
+async function receivedCount() {
+  return page.evaluate(() => window.received.length);
+}
+
+async function waitFor(condition, what, seconds = 30) {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Every topic's texts as received, in arrival order. */
+async function byTopic() {
+  const received = await page.evaluate(() => window.received);
+  const topics = {};
+  for (const { topic, text } of received) {
+    (topics[topic] ||= []).push(text);
+  }
+  return topics;
+}
+
+before(async () => {
+  if (skip) {
+    return;
+  }
+  const ternPort = await startServer();
+  ternUrl = `http://127.0.0.1:${ternPort}`;
+  relayUrl = `http://127.0.0.1:${await startRelay(ternPort)}`;
+  superUserKey = readFileSync(join(dataDir, 'superuser-api-key'), 'utf8').trim();
+  assert.equal((await call('PUT', '/caches/multi', '{}', 'application/json')).status, 201);
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] || await context.newPage();
+});
+
+after(async () => {
+  await context?.close();
+  for (const socket of sockets) {
+    socket.destroy();
+  }
+  relay?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(profileDir, { recursive: true, force: true });
+});
+
+test('one EventSource follows 12 topics in order and resumes them all after its connection is cut', { skip }, async () => {
+  await page.goto(`${relayUrl}/livez`);
+  const query = TOPICS.map((topic) => `topic=${topic}`).join('&');
+  await page.evaluate(({ path }) => {
+    window.received = [];
+    window.others = [];
+    window.opens = 0;
+    const events = new EventSource(path);
+    events.onopen = () => { window.opens++; };
+    events.onmessage = (e) => {
+      const frame = JSON.parse(e.data);
+      if (frame.item) {
+        window.received.push({ topic: frame.topic, text: frame.item.value.text, id: e.lastEventId });
+      } else {
+        window.others.push(frame);
+      }
+    };
+    window.events = events;
+  }, { path: `/caches/multi/events?${query}&token=${encodeURIComponent(superUserKey)}` });
+  await waitFor(async () => (await page.evaluate(() => window.opens)) === 1, 'the stream to open');
+  // The stream is live once the server counts its 12 subscriptions.
+  await waitFor(async () => {
+    const metrics = await (await fetch(`${ternUrl}/metrics`)).text();
+    const line = metrics.split('\n').find((l) => l.startsWith('tern_subscribers '));
+    return line && Number(line.split(' ').pop()) >= TOPICS.length;
+  }, 'the server to count 12 subscriptions');
+
+  await publishRound(1, 10);
+  await waitFor(async () => (await receivedCount()) === 120, '120 messages');
+  for (const topic of TOPICS) {
+    assert.deepEqual((await byTopic())[topic], Array.from({ length: 10 }, (_, i) => `${topic}#${i + 1}`));
+  }
+
+  // Cut the connection and keep the relay closed while more messages are published; then let it reconnect.
+  relayOpen = false;
+  for (const socket of sockets) {
+    socket.destroy();
+  }
+  await publishRound(11, 5);
+  relayOpen = true;
+  await waitFor(async () => (await page.evaluate(() => window.opens)) >= 2, 'the EventSource to reconnect');
+  await waitFor(async () => (await receivedCount()) >= 180, '180 messages');
+  await publishRound(16, 1);
+  await waitFor(async () => (await receivedCount()) >= 192, '192 messages');
+
+  const topics = await byTopic();
+  for (const topic of TOPICS) {
+    assert.deepEqual(topics[topic], Array.from({ length: 16 }, (_, i) => `${topic}#${i + 1}`),
+      `${topic}: every message once, in order`);
+  }
+  assert.equal(await receivedCount(), 192);
+  assert.deepEqual(await page.evaluate(() => window.others), [], 'no discontinuity, error or end');
+});

@@ -12,6 +12,7 @@ import dev.tern.http.HttpApi;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
+import dev.tern.logging.LogFormat;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.redis.RedisBackend;
@@ -214,6 +215,11 @@ public final class TernServer {
         }
         String key = issuer.superUserApiKey();
         dataDirectory.writeAtomically(SUPER_USER_KEY_FILE, (key + "\n").getBytes(StandardCharsets.UTF_8));
+        if (LogFormat.current() == LogFormat.JSON) {
+            // A log collector is no place for a key that can do anything: say only where it is.
+            LOG.info("Created a super-user API key in {}", superUserKeyFile());
+            return;
+        }
         System.out.println("Created a super-user API key (also saved to " + superUserKeyFile() + "):");
         System.out.println();
         System.out.println("    " + key);

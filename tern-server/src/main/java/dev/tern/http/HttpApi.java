@@ -57,6 +57,9 @@ public final class HttpApi {
         router.get("/caches").handler(caches::list);
         router.put("/caches/:name").handler(caches::create);
         router.delete("/caches/:name").handler(caches::delete);
+        TopicIntrospectionRoutes topicInsight = new TopicIntrospectionRoutes(deps.gateway());
+        router.get("/caches/:name/topics").handler(topicInsight::list);
+        router.get("/caches/:name/topics/:topic").handler(topicInsight::one);
 
         router.post("/tokens").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::mint);
 

@@ -13,14 +13,18 @@ import dev.tern.limit.SubscriptionLimit;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.topic.PublishReceipt;
 import dev.tern.topic.StartPosition;
+import dev.tern.topic.SubscriberTransport;
 import dev.tern.topic.Subscription;
 import dev.tern.topic.SubscriptionEnd;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.SubscriptionListener;
 import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicKey;
+import dev.tern.topic.TopicSnapshot;
 import dev.tern.topic.TopicValue;
 import io.vertx.core.Future;
+
+import java.util.List;
 
 /**
  * The single way into the topic engine for every transport: names, authentication, authorization, cache existence
@@ -94,6 +98,21 @@ public final class TopicGateway {
         return counted;
     }
 
+    /**
+     * What the live topics of a cache are doing: for a super user or a role over all of the cache's topics; 404 for
+     * an unknown cache.
+     */
+    public Future<List<TopicSnapshot>> topics(Principal principal, String cacheName) {
+        String name = ResourceNames.requireCacheName(cacheName);
+        authorizer.requireCacheWideRole(principal, name);
+        return engine.topics(caches.require(name).name());
+    }
+
+    /** {@code server} when {@link #topics} covers every subscriber, {@code node} when only this node's (Redis). */
+    public String topicsScope() {
+        return engine.topicsScope();
+    }
+
     /** Keeps the subscription counter exact however a subscription ends. */
     private final class CountedSubscription implements Subscription, SubscriptionListener {
         private final String cacheName;
@@ -109,6 +128,11 @@ public final class TopicGateway {
         @Override
         public void onEvent(SubscriptionEvent event) {
             listener.onEvent(event);
+        }
+
+        @Override
+        public SubscriberTransport transport() {
+            return listener.transport();
         }
 
         @Override

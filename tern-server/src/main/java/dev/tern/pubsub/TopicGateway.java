@@ -89,6 +89,7 @@ public final class TopicGateway {
         CacheInfo cache = caches.require(topic.cacheName());
         subscriptions.acquire(cache.name(), cache.limits().maxSubscriptionCount());
         CountedSubscription counted = new CountedSubscription(cache.name(), listener);
+        metrics.subscriberOpened(counted.transport);
         try {
             counted.inner = engine.subscribe(topic, from, counted);
         } catch (RuntimeException e) {
@@ -117,12 +118,14 @@ public final class TopicGateway {
     private final class CountedSubscription implements Subscription, SubscriptionListener {
         private final String cacheName;
         private final SubscriptionListener listener;
+        final SubscriberTransport transport;
         private Subscription inner;
         private boolean released;
 
         CountedSubscription(String cacheName, SubscriptionListener listener) {
             this.cacheName = cacheName;
             this.listener = listener;
+            this.transport = listener.transport();
         }
 
         @Override
@@ -132,7 +135,7 @@ public final class TopicGateway {
 
         @Override
         public SubscriberTransport transport() {
-            return listener.transport();
+            return transport;
         }
 
         @Override
@@ -153,6 +156,7 @@ public final class TopicGateway {
             if (!released) {
                 released = true;
                 subscriptions.release(cacheName);
+                metrics.subscriberClosed(transport);
             }
         }
     }

@@ -43,6 +43,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /** The composition root: builds every component by hand, starts them in order and stops them in reverse. */
 public final class TernServer {
@@ -116,12 +117,14 @@ public final class TernServer {
 
         CacheRegistry caches = redis != null ? new CacheRegistry(new RedisCacheStore(redis)) : new CacheRegistry(dataDirectory);
         TernMetrics metrics = new TernMetrics(engine.stats());
+        BooleanSupplier ready = () -> readiness.getAsBoolean() && engine.isAvailable();
+        metrics.watchHealth(ready, redis != null ? "redis" : "memory", engine::isAvailable);
         TopicGateway gateway = new TopicGateway(verifier, authorizer, caches,
                 redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
                 redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics);
         Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
-                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
+                ready, config.browser()));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
                 metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser()));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes.

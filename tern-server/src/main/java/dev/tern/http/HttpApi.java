@@ -6,6 +6,7 @@ import dev.tern.cache.CacheRegistry;
 import dev.tern.cache.TopicLimits;
 import dev.tern.config.BrowserConfig;
 import dev.tern.console.ConsolePage;
+import dev.tern.console.DashboardPage;
 import dev.tern.http.stream.SseRoute;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.metrics.TernMetrics;
@@ -68,6 +69,7 @@ public final class HttpApi {
         router.route(HttpMethod.GET, "/metrics").handler(health::metrics);
 
         ConsolePage.mount(router);
+        DashboardPage.mount(router);
 
         router.route().failureHandler(errors::handle);
         return router;

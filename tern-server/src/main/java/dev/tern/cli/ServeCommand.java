@@ -5,6 +5,7 @@ import dev.tern.config.BrowserConfig;
 import dev.tern.config.TernConfig;
 import dev.tern.config.WebhookConfig;
 import dev.tern.error.TernException;
+import dev.tern.logging.LogFormat;
 import dev.tern.server.TernServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,6 +68,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--access-log", arity = "1", defaultValue = "true",
             description = "Log one line per HTTP request (default: ${DEFAULT-VALUE}).")
     boolean accessLog;
+
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+            description = "Log as text lines or as one JSON object per line, the access log included (default: ${DEFAULT-VALUE}).")
+    String logFormat;
 
     @Option(names = "--cors-allowed-origins", paramLabel = "ORIGINS", defaultValue = "*",
             description = "Comma-separated origins that browsers may call Tern from, or * for any, without credentials (default: ${DEFAULT-VALUE}).")
@@ -249,6 +254,7 @@ public final class ServeCommand implements Callable<Integer> {
         TernConfig config;
         try {
             config = toConfig();
+            LogFormat.fromOption(logFormat).apply();
         } catch (IllegalArgumentException e) {
             System.err.println("tern serve: " + e.getMessage());
             return 2;

@@ -36,6 +36,10 @@ public final class TernException extends RuntimeException {
         return new TernException(ErrorKind.NOT_FOUND, message, null, 0);
     }
 
+    public static TernException topicNotFound(String cacheName, String topicName) {
+        return new TernException(ErrorKind.NOT_FOUND, "Topic Not Found: no live topic " + topicName + " in cache " + cacheName, null, 0);
+    }
+
     public static TernException alreadyExists(String message) {
         return new TernException(ErrorKind.ALREADY_EXISTS, message, null, 0);
     }

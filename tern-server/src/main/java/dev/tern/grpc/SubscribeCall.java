@@ -17,6 +17,7 @@ import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.TopicItem;
 import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicValue;
+import dev.tern.topic.SubscriberTransport;
 import grpc.cache_client.pubsub._Discontinuity;
 import grpc.cache_client.pubsub._Heartbeat;
 import grpc.cache_client.pubsub._SubscriptionItem;
@@ -104,6 +105,11 @@ final class SubscribeCall implements ResumingSubscription.Sink {
         } else {
             finish(GrpcStatus.UNAVAILABLE, "server shutting down; reconnect");
         }
+    }
+
+    @Override
+    public SubscriberTransport transport() {
+        return SubscriberTransport.GRPC;
     }
 
     @Override

@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One line per request: client, method, path, status, bytes, milliseconds, and for a gRPC call its gRPC status
- * ({@code grpc-status=5}). The path is logged without its query, so a {@code ?token=} never reaches the log.
+ * ({@code grpc-status=5}); with {@code --log-format json} each is also a field of its own. The path is logged
+ * without its query, so a {@code ?token=} never reaches the log.
  */
 public final class AccessLog {
     private static final Logger LOG = LoggerFactory.getLogger("dev.tern.access");
@@ -20,18 +21,30 @@ public final class AccessLog {
     public static void track(HttpServerRequest request) {
         long started = System.nanoTime();
         HttpServerResponse response = request.response();
-        response.bodyEndHandler(v -> LOG.info("{} {} {} {} {} {}ms{}",
-                request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress(),
-                request.method(), request.path(), response.getStatusCode(),
-                response.bytesWritten(), (System.nanoTime() - started) / 1_000_000, grpcStatus(response)));
+        response.bodyEndHandler(v -> {
+            String client = request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress();
+            String method = request.method().name();
+            String path = request.path();
+            int status = response.getStatusCode();
+            long bytes = response.bytesWritten();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            String grpcStatus = grpcStatus(response);
+            var line = LOG.atInfo().addKeyValue("client", client).addKeyValue("method", method).addKeyValue("path", path)
+                    .addKeyValue("status", status).addKeyValue("bytes", bytes).addKeyValue("ms", millis);
+            if (grpcStatus != null) {
+                line = line.addKeyValue(GRPC_STATUS, grpcStatus);
+            }
+            line.log("{} {} {} {} {} {}ms{}", client, method, path, status, bytes, millis,
+                    grpcStatus == null ? "" : " grpc-status=" + grpcStatus);
+        });
     }
 
-    /** " grpc-status=N" for a gRPC answer (in the trailers, or in the headers of a trailers-only answer), else "". */
+    /** The gRPC status of a gRPC answer (in the trailers, or in the headers of a trailers-only answer), else null. */
     private static String grpcStatus(HttpServerResponse response) {
         String status = response.trailers().get(GRPC_STATUS);
         if (status == null) {
             status = response.headers().get(GRPC_STATUS);
         }
-        return status == null ? "" : " grpc-status=" + status;
+        return status;
     }
 }

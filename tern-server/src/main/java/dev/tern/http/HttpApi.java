@@ -10,6 +10,7 @@ import dev.tern.config.BrowserConfig;
 import dev.tern.console.ConsolePage;
 import dev.tern.http.stream.MultiTopicSseRoute;
 import dev.tern.http.stream.MultiTopicWebSocketRoute;
+import dev.tern.console.DashboardPage;
 import dev.tern.http.stream.SseRoute;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.metrics.TernMetrics;
@@ -77,6 +78,9 @@ public final class HttpApi {
         router.get("/caches").handler(caches::list);
         router.put("/caches/:name").handler(caches::create);
         router.delete("/caches/:name").handler(caches::delete);
+        TopicIntrospectionRoutes topicInsight = new TopicIntrospectionRoutes(deps.gateway());
+        router.get("/caches/:name/topics").handler(topicInsight::list);
+        router.get("/caches/:name/topics/:topic").handler(topicInsight::one);
 
         WebhookRoutes webhooks = new WebhookRoutes(deps.webhooks(), deps.webhookDispatcher(), deps.gateway(), deps.authorizer());
         router.get("/caches/:cache/webhooks").handler(webhooks::list);
@@ -104,6 +108,7 @@ public final class HttpApi {
         router.route(HttpMethod.GET, "/metrics").handler(health::metrics);
 
         ConsolePage.mount(router);
+        DashboardPage.mount(router);
 
         router.route().failureHandler(errors::handle);
         return router;

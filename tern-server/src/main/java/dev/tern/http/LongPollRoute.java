@@ -10,6 +10,7 @@ import dev.tern.topic.SubscriptionEnd;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.SubscriptionListener;
 import dev.tern.topic.TopicKey;
+import dev.tern.topic.SubscriberTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -61,6 +62,11 @@ final class LongPollRoute {
         Poll(HttpServerResponse response, TopicKey topic) {
             this.response = response;
             this.topic = topic;
+        }
+
+        @Override
+        public SubscriberTransport transport() {
+            return SubscriberTransport.LONG_POLL;
         }
 
         void start(Principal principal, StartPosition from) {

@@ -2,6 +2,7 @@ package dev.tern.metrics;
 
 import dev.tern.error.ErrorKind;
 import dev.tern.topic.EngineStats;
+import dev.tern.topic.SubscriberTransport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,6 +14,8 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 /** Tern's meters, exposed in Prometheus text format on {@code GET /metrics}. */
 public final class TernMetrics {
@@ -38,8 +41,17 @@ public final class TernMetrics {
             .description("Time from sending a webhook request to its answer (or failure)")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
+    private final Map<SubscriberTransport, LongAdder> subscribersByTransport = new EnumMap<>(SubscriberTransport.class);
 
     public TernMetrics(EngineStats engine) {
+        for (SubscriberTransport transport : SubscriberTransport.values()) {
+            LongAdder count = new LongAdder();
+            subscribersByTransport.put(transport, count);
+            Gauge.builder("tern.subscribers.by.transport", count, LongAdder::sum)
+                    .description("Live subscriptions of this node by transport")
+                    .tag("transport", transport.jsonName())
+                    .register(registry);
+        }
         FunctionCounter.builder("tern.publishes", engine, EngineStats::publishes)
                 .description("Messages published").register(registry);
         FunctionCounter.builder("tern.deliveries", engine, EngineStats::deliveries)
@@ -54,6 +66,31 @@ public final class TernMetrics {
                     .tag("reason", kind.name().toLowerCase(Locale.ROOT))
                     .register(registry));
         }
+    }
+
+    /**
+     * {@code tern_ready} (1 while {@code /readyz} answers 200) and {@code tern_engine_available{engine}} (0 while
+     * the engine cannot store messages, e.g. its Redis is unreachable), for alerting rules.
+     */
+    public void watchHealth(BooleanSupplier ready, String engine, BooleanSupplier engineAvailable) {
+        Gauge.builder("tern.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+                .description("1 while the server is ready for traffic (GET /readyz answers 200), else 0")
+                .strongReference(true)   // a gauge holds its state weakly: a lambda would be collected
+                .register(registry);
+        Gauge.builder("tern.engine.available", engineAvailable, a -> a.getAsBoolean() ? 1 : 0)
+                .description("1 while the topic engine can store messages (with --engine redis: Redis answers), else 0")
+                .tag("engine", engine)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** A subscription through the gateway began ({@code tern_subscribers_by_transport}). */
+    public void subscriberOpened(SubscriberTransport transport) {
+        subscribersByTransport.get(transport).increment();
+    }
+
+    public void subscriberClosed(SubscriberTransport transport) {
+        subscribersByTransport.get(transport).decrement();
     }
 
     public void recordPublish(long nanos) {

@@ -5,6 +5,7 @@ import dev.tern.error.TernException;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.topic.Discontinuity;
 import dev.tern.topic.StartPosition;
+import dev.tern.topic.SubscriberTransport;
 import dev.tern.topic.Subscription;
 import dev.tern.topic.SubscriptionEnd;
 import dev.tern.topic.SubscriptionEvent;
@@ -48,6 +49,9 @@ public final class ResumingSubscription implements SubscriptionListener {
 
         /** Resubscribing after a pause was refused (e.g. the cache is gone or a limit is reached). */
         void fail(TernException error);
+
+        /** How the client is connected, for introspection. */
+        SubscriberTransport transport();
     }
 
     private final TopicGateway gateway;
@@ -101,6 +105,11 @@ public final class ResumingSubscription implements SubscriptionListener {
         if (sink.writeQueueFull()) {
             pause();
         }
+    }
+
+    @Override
+    public SubscriberTransport transport() {
+        return sink.transport();
     }
 
     @Override

@@ -14,17 +14,21 @@ import dev.tern.limit.SubscriptionLimit;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.topic.PublishReceipt;
 import dev.tern.topic.StartPosition;
+import dev.tern.topic.SubscriberTransport;
 import dev.tern.topic.Subscription;
 import dev.tern.topic.SubscriptionEnd;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.SubscriptionListener;
 import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicKey;
+import dev.tern.topic.TopicSnapshot;
 import dev.tern.topic.TopicValue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.function.Consumer;
+
+import java.util.List;
 
 /**
  * The single way into the topic engine for every transport: names, authentication, authorization, cache existence
@@ -123,6 +127,7 @@ public final class TopicGateway {
         CacheInfo cache = caches.require(topic.cacheName());
         subscriptions.acquire(cache.name(), cache.limits().maxSubscriptionCount());
         CountedSubscription counted = new CountedSubscription(cache.name(), listener);
+        metrics.subscriberOpened(counted.transport);
         try {
             counted.inner = engine.subscribe(topic, from, counted);
         } catch (RuntimeException e) {
@@ -169,10 +174,26 @@ public final class TopicGateway {
         }
     }
 
+    /**
+     * What the live topics of a cache are doing: for a super user or a role over all of the cache's topics; 404 for
+     * an unknown cache.
+     */
+    public Future<List<TopicSnapshot>> topics(Principal principal, String cacheName) {
+        String name = ResourceNames.requireCacheName(cacheName);
+        authorizer.requireCacheWideRole(principal, name);
+        return engine.topics(caches.require(name).name());
+    }
+
+    /** {@code server} when {@link #topics} covers every subscriber, {@code node} when only this node's (Redis). */
+    public String topicsScope() {
+        return engine.topicsScope();
+    }
+
     /** Keeps the subscription counter exact however a subscription ends. */
     private final class CountedSubscription implements Subscription, SubscriptionListener {
         private final String cacheName;
         private final SubscriptionListener listener;
+        final SubscriberTransport transport;
         private Subscription inner;
         private CredentialWatch.Handle watch;
         private boolean released;
@@ -180,11 +201,17 @@ public final class TopicGateway {
         CountedSubscription(String cacheName, SubscriptionListener listener) {
             this.cacheName = cacheName;
             this.listener = listener;
+            this.transport = listener.transport();
         }
 
         @Override
         public void onEvent(SubscriptionEvent event) {
             listener.onEvent(event);
+        }
+
+        @Override
+        public SubscriberTransport transport() {
+            return transport;
         }
 
         @Override
@@ -219,6 +246,7 @@ public final class TopicGateway {
             if (!released) {
                 released = true;
                 subscriptions.release(cacheName);
+                metrics.subscriberClosed(transport);
             }
         }
     }

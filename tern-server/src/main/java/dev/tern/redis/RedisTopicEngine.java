@@ -3,10 +3,12 @@ package dev.tern.redis;
 import dev.tern.error.TernException;
 import dev.tern.topic.Discontinuity;
 import dev.tern.topic.EngineStats;
+import dev.tern.topic.PublishRateWindow;
 import dev.tern.topic.PublishReceipt;
 import dev.tern.topic.ResumePlan;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.Subscription;
+import dev.tern.topic.SubscriberTransport;
 import dev.tern.topic.SubscriptionEnd;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.SubscriptionListener;
@@ -14,6 +16,7 @@ import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicItem;
 import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicSettings;
+import dev.tern.topic.TopicSnapshot;
 import dev.tern.topic.TopicValue;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -26,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +133,32 @@ public final class RedisTopicEngine implements TopicEngine {
     @Override
     public EngineStats stats() {
         return counters;
+    }
+
+    /**
+     * This node's view: topics with a subscriber here, their subscribers here, and the page, last sequence number,
+     * rate and idle time of the live feed this node follows (which carries every node's publishes). History is in
+     * Redis and not read for this: {@code -1}. Summing across nodes is described in docs/operations.md.
+     */
+    @Override
+    public String topicsScope() {
+        return "node";
+    }
+
+    @Override
+    public Future<List<TopicSnapshot>> topics(String cacheName) {
+        io.vertx.core.Promise<List<TopicSnapshot>> result = io.vertx.core.Promise.promise();
+        redis.context().runOnContext(v -> {
+            long now = System.nanoTime();
+            List<TopicSnapshot> snapshots = new ArrayList<>();
+            for (NodeTopic topic : topics.values()) {
+                if (topic.key.cacheName().equals(cacheName) && !topic.removed) {
+                    snapshots.add(topic.snapshot(now));
+                }
+            }
+            result.complete(snapshots);
+        });
+        return result.future();
     }
 
     // ---- on the Redis context ----
@@ -254,6 +284,8 @@ public final class RedisTopicEngine implements TopicEngine {
         private long cursorPage;
         private long cursorSequence;
         private boolean filling;
+        private final PublishRateWindow publishRate = new PublishRateWindow();
+        private long lastPublishNanos = lastLocalActivityNanos;
 
         NodeTopic(TopicKey key) {
             this.key = key;
@@ -334,6 +366,22 @@ public final class RedisTopicEngine implements TopicEngine {
         private void advance(TopicItem item) {
             cursorPage = item.sequencePage();
             cursorSequence = item.sequenceNumber();
+            lastPublishNanos = System.nanoTime();
+            publishRate.record(lastPublishNanos);
+        }
+
+        TopicSnapshot snapshot(long nowNanos) {
+            Map<SubscriberTransport, Integer> subscribers = new EnumMap<>(SubscriberTransport.class);
+            for (SubscriberTransport transport : SubscriberTransport.values()) {
+                subscribers.put(transport, 0);
+            }
+            for (Group group : groups.values()) {
+                for (RedisSubscription member : group.members) {
+                    subscribers.merge(member.listener.transport(), 1, Integer::sum);
+                }
+            }
+            return new TopicSnapshot(key.topicName(), cursorPage, cursorSequence, subscribers, -1, -1,
+                    publishRate.perSecond(nowNanos), Math.max(0, (nowNanos - lastPublishNanos) / 1_000_000));
         }
 
         private void holdBack(TopicItem item) {

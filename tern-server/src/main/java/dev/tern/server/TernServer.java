@@ -19,6 +19,7 @@ import dev.tern.http.HttpApi;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
+import dev.tern.logging.LogFormat;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.CredentialWatch;
 import dev.tern.pubsub.IdempotencyLedger;
@@ -65,6 +66,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /** The composition root: builds every component by hand, starts them in order and stops them in reverse. */
 public final class TernServer {
@@ -166,6 +168,8 @@ public final class TernServer {
 
         CacheRegistry caches = redis != null ? new CacheRegistry(new RedisCacheStore(redis)) : new CacheRegistry(dataDirectory);
         TernMetrics metrics = new TernMetrics(engine.stats());
+        BooleanSupplier ready = () -> readiness.getAsBoolean() && engine.isAvailable();
+        metrics.watchHealth(ready, redis != null ? "redis" : "memory", engine::isAvailable);
         TopicGateway gateway = new TopicGateway(verifier, authorizer, caches,
                 redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
                 redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics,
@@ -180,7 +184,7 @@ public final class TernServer {
         Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer,
                 apiKeys, signingKeys, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
-                () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser(), webhooks, webhookDispatcher,
+                ready, config.browser(), webhooks, webhookDispatcher,
                 new IdempotentPublisher(gateway, redis != null ? new RedisIdempotencyKeys(redis) : IdempotencyLedger.LOCAL,
                         config.idempotencyWindow())));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
@@ -299,6 +303,11 @@ public final class TernServer {
         String key = apiKeys.bootstrapSuperUserKey().apiKey();
         dataDirectory.writeAtomically(SUPER_USER_KEY_FILE, (key + "\n").getBytes(StandardCharsets.UTF_8));
         writeV2SuperUserKey(apiKeys, key);
+        if (LogFormat.current() == LogFormat.JSON) {
+            // A log collector is no place for a key that can do anything: say only where it is.
+            LOG.info("Created a super-user API key in {}", superUserKeyFile());
+            return;
+        }
         System.out.println("Created a super-user API key (also saved to " + superUserKeyFile() + "):");
         System.out.println();
         System.out.println("    " + key);

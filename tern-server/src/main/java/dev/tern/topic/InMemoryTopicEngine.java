@@ -4,8 +4,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,6 +24,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
     private final Vertx vertx;
     private final TopicSettings settings;
     private final SequencePages pages = new SequencePages();
+    private static final SubscriberTransport[] TRANSPORTS = SubscriberTransport.values();
     private final ConcurrentHashMap<TopicKey, MemoryTopic> topics = new ConcurrentHashMap<>();
     private final Counters counters = new Counters();
     /** Per cache, who wants to hear of its new topics (prefix subscriptions); empty for most caches. */
@@ -100,6 +104,21 @@ public final class InMemoryTopicEngine implements TopicEngine {
             throw e;
         }
         return watch;
+    }
+
+    @Override
+    public Future<List<TopicSnapshot>> topics(String cacheName) {
+        long now = System.nanoTime();
+        List<TopicSnapshot> snapshots = new ArrayList<>();
+        for (MemoryTopic topic : topics.values()) {
+            if (topic.key.cacheName().equals(cacheName)) {
+                TopicSnapshot snapshot = topic.snapshot(now);
+                if (snapshot != null) {
+                    snapshots.add(snapshot);
+                }
+            }
+        }
+        return Future.succeededFuture(snapshots);
     }
 
     private MemoryTopic newTopic(TopicKey key) {
@@ -195,6 +214,10 @@ public final class InMemoryTopicEngine implements TopicEngine {
         private boolean removed;
         private SubscriberGroup[] groups = new SubscriberGroup[0];
         private int subscriberCount;
+        /** Introspection figures, kept where the lock is already held: counts per transport, publish rate. */
+        private final int[] subscribersByTransport = new int[TRANSPORTS.length];
+        private final PublishRateWindow publishRate = new PublishRateWindow();
+        private long lastPublishNanos = lastActivityNanos;
 
         MemoryTopic(TopicKey key, long page) {
             this.key = key;
@@ -210,6 +233,8 @@ public final class InMemoryTopicEngine implements TopicEngine {
                 TopicItem item = new TopicItem(page, ++lastSequence, value, publisherId);
                 history.append(item);
                 lastActivityNanos = System.nanoTime();
+                lastPublishNanos = lastActivityNanos;
+                publishRate.record(lastActivityNanos);
                 // Queued while the lock is held, so every event loop receives the items in sequence order; a
                 // subscriber skips anything below the last sequence it saw, so a late, out-of-order item would be lost.
                 // Queuing is one non-blocking task per event loop with subscribers.
@@ -231,6 +256,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
                         new MemorySubscription(this, groupFor(context), listener, lastSequence + 1);
                 subscription.group.add(subscription);
                 subscriberCount++;
+                subscribersByTransport[subscription.transport.ordinal()]++;
                 // Queued while the lock is held, so that it runs before the delivery of any later publish.
                 context.runOnContext(v -> subscription.start(plan.discontinuity(), replay));
                 return subscription;
@@ -256,10 +282,24 @@ public final class InMemoryTopicEngine implements TopicEngine {
             SubscriberGroup group = subscription.group;
             group.remove(subscription);
             subscriberCount--;
+            subscribersByTransport[subscription.transport.ordinal()]--;
             lastActivityNanos = System.nanoTime();
             if (group.isEmpty()) {
                 groups = Arrays.stream(groups).filter(g -> g != group).toArray(SubscriberGroup[]::new);
             }
+        }
+
+        /** Null once removed: it is no longer live. */
+        synchronized TopicSnapshot snapshot(long nowNanos) {
+            if (removed) {
+                return null;
+            }
+            Map<SubscriberTransport, Integer> subscribers = new EnumMap<>(SubscriberTransport.class);
+            for (SubscriberTransport transport : TRANSPORTS) {
+                subscribers.put(transport, subscribersByTransport[transport.ordinal()]);
+            }
+            return new TopicSnapshot(key.topicName(), page, lastSequence, subscribers, history.messages(),
+                    history.bytes(), publishRate.perSecond(nowNanos), Math.max(0, (nowNanos - lastPublishNanos) / 1_000_000));
         }
 
         synchronized boolean evictIfIdleSince(long idleBeforeNanos) {
@@ -334,6 +374,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
         private final MemoryTopic topic;
         final SubscriberGroup group;
         private final SubscriptionListener listener;
+        final SubscriberTransport transport;
         /** Live messages below this were part of the replay (or precede the subscription) and are skipped. */
         private long nextLive;
         private boolean active = true;
@@ -342,6 +383,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
             this.topic = topic;
             this.group = group;
             this.listener = listener;
+            this.transport = listener.transport();
             this.nextLive = nextLive;
         }
 

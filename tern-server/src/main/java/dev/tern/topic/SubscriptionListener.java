@@ -6,4 +6,9 @@ public interface SubscriptionListener {
 
     /** The engine ended the subscription; no event follows. Not called after {@link Subscription#cancel()}. */
     void onEnd(SubscriptionEnd reason);
+
+    /** How the subscriber is connected, for introspection. */
+    default SubscriberTransport transport() {
+        return SubscriberTransport.OTHER;
+    }
 }

@@ -3,6 +3,7 @@ package dev.tern.topic;
 import io.vertx.core.Future;
 
 import java.util.function.Consumer;
+import java.util.List;
 
 /**
  * Topics of all caches: sequencing, bounded history and fan-out. Knows nothing of transports, tokens or limits;
@@ -45,6 +46,14 @@ public interface TopicEngine {
     void close();
 
     EngineStats stats();
+
+    /** The live topics of a cache, as this engine sees them (any order). */
+    Future<List<TopicSnapshot>> topics(String cacheName);
+
+    /** {@code server} when {@link #topics} covers every subscriber, {@code node} when only this node's. */
+    default String topicsScope() {
+        return "server";
+    }
 
     /** False while the engine cannot store messages (e.g. its Redis is unreachable); the node then reports not ready. */
     default boolean isAvailable() {

@@ -31,6 +31,14 @@ final class TopicHistory {
         }
     }
 
+    int messages() {
+        return items == null ? 0 : items.size();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
     /** The oldest retained sequence number, or {@code nextSequence} when nothing is retained. */
     long firstRetained(long nextSequence) {
         TopicItem first = items == null ? null : items.peekFirst();

@@ -66,6 +66,21 @@ class HealthAndMetricsTest {
     }
 
     @Test
+    void readinessEngineAndSubscribersByTransportAreGauges() throws Exception {
+        assertThat(sample("tern_ready")).isEqualTo(1);
+        assertThat(sample("tern_engine_available{engine=\"memory\"}")).isEqualTo(1);
+        double before = sample("tern_subscribers_by_transport{transport=\"long_poll\"}");
+        CompletableFuture<HttpResponse<String>> poll = http.longPollAsync("m", "by-transport", key, 0, 0);
+        await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> sample("tern_subscribers_by_transport{transport=\"long_poll\"}") == before + 1);
+        assertThat(sample("tern_subscribers_by_transport{transport=\"sse\"}")).isZero();
+        http.publishText("m", "by-transport", key, "x");
+        assertThat(poll.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> sample("tern_subscribers_by_transport{transport=\"long_poll\"}") == before);
+    }
+
+    @Test
     void countersFollowWhatHappens() throws Exception {
         double publishes = sample("tern_publishes_total");
         double deliveries = sample("tern_deliveries_total");

@@ -78,6 +78,8 @@ class RedisFaultsTest {
         redis.stopSaving();
         assertThat(awaitStatus(a, "/readyz", 503, Duration.ofSeconds(5))).as("a not ready while Redis is down").isTrue();
         assertThat(awaitStatus(b, "/readyz", 503, Duration.ofSeconds(5))).as("b not ready while Redis is down").isTrue();
+        assertThat(a.send("GET", "/metrics", null, null).body()).as("the alerting rules' view of it")
+                .contains("tern_ready 0.0").contains("tern_engine_available{engine=\"redis\"} 0.0");
         int failedBefore = publisher.failures.size();
         RedisNodesTest.sleep(1500);
         assertThat(publisher.failures.size()).as("publishes refused while Redis is down").isGreaterThan(failedBefore);
@@ -85,6 +87,8 @@ class RedisFaultsTest {
         redis.startAgain();
         assertThat(awaitStatus(a, "/readyz", 200, Duration.ofSeconds(10))).as("a ready again").isTrue();
         assertThat(awaitStatus(b, "/readyz", 200, Duration.ofSeconds(10))).as("b ready again").isTrue();
+        assertThat(b.send("GET", "/metrics", null, null).body())
+                .contains("tern_ready 1.0").contains("tern_engine_available{engine=\"redis\"} 1.0");
         RedisNodesTest.sleep(1000);
         publisher.stop();
 

@@ -15,6 +15,7 @@ import dev.tern.topic.StartPosition;
 import dev.tern.topic.SubscriptionEnd;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.TopicKey;
+import dev.tern.topic.SubscriberTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -120,6 +121,11 @@ public final class SseRoute {
             } else {
                 finish(SseFrames.end("shutdown", 0, null, format));
             }
+        }
+
+        @Override
+        public SubscriberTransport transport() {
+            return SubscriberTransport.SSE;
         }
 
         @Override

@@ -14,6 +14,7 @@ import dev.tern.topic.StartPosition;
 import dev.tern.topic.SubscriptionEnd;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.TopicKey;
+import dev.tern.topic.SubscriberTransport;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,6 +115,11 @@ final class WebSocketSession implements ResumingSubscription.Sink {
         } else {
             close(WebSocketCloseCodes.GOING_AWAY, "server shutting down");
         }
+    }
+
+    @Override
+    public SubscriberTransport transport() {
+        return SubscriberTransport.WEBSOCKET;
     }
 
     @Override

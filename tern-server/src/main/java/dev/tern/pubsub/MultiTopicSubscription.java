@@ -8,6 +8,7 @@ import dev.tern.topic.Discontinuity;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.Subscription;
 import dev.tern.topic.SubscriptionEnd;
+import dev.tern.topic.SubscriberTransport;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.TopicItem;
 import dev.tern.topic.TopicKey;
@@ -56,6 +57,9 @@ public final class MultiTopicSubscription {
 
         /** One topic could not be followed or resumed (e.g. a limit); the others go on. */
         void fail(TopicKey topic, TernException error);
+
+        /** Which transport carries the stream (counted per transport in the metrics). */
+        SubscriberTransport transport();
     }
 
     /** Where a reconnecting client left each topic. */
@@ -223,6 +227,11 @@ public final class MultiTopicSubscription {
         Followed(TopicKey topic, boolean probing) {
             this.topic = topic;
             this.probing = probing;
+        }
+
+        @Override
+        public SubscriberTransport transport() {
+            return sink.transport();
         }
 
         @Override

@@ -13,6 +13,7 @@ import dev.tern.pubsub.Heartbeats;
 import dev.tern.pubsub.MultiTopicSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.SubscriptionEnd;
+import dev.tern.topic.SubscriberTransport;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.TopicKey;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -123,6 +124,11 @@ public final class MultiTopicSseRoute {
 
     /** One open multi-topic stream. Lives on the connection's event loop. */
     private final class EventStream implements MultiTopicSubscription.Sink {
+        @Override
+        public SubscriberTransport transport() {
+            return SubscriberTransport.SSE;
+        }
+
         private final HttpServerResponse response;
         private final String cacheName;
         private final List<Runnable> drainWaiters = new ArrayList<>(2);

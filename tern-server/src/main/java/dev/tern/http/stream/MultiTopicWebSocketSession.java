@@ -12,6 +12,7 @@ import dev.tern.pubsub.Heartbeats;
 import dev.tern.pubsub.MultiTopicSubscription;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.SubscriptionEnd;
+import dev.tern.topic.SubscriberTransport;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.TopicKey;
 import io.vertx.core.buffer.Buffer;
@@ -30,6 +31,11 @@ import java.util.List;
  * {@code {"topic":"a","item":{..}}}. Lives on the connection's event loop.
  */
 final class MultiTopicWebSocketSession implements MultiTopicSubscription.Sink {
+    @Override
+    public SubscriberTransport transport() {
+        return SubscriberTransport.WEBSOCKET;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(MultiTopicWebSocketSession.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Buffer PING = Buffer.buffer("tern");

@@ -108,11 +108,11 @@ class GrpcWebTest {
 
     @Test
     void statusMessagesEncodeOnlyWhatTheGrpcSpecAsks() throws Exception {
-        HttpResponse<byte[]> response = http.send(grpcWeb("/auth.Auth/GenerateApiToken",
+        HttpResponse<byte[]> response = http.send(grpcWeb("/control_client.ScsControl/FlushCache",
                 "application/grpc-web+proto", frame(new byte[0])), HttpResponse.BodyHandlers.ofByteArray());
         String message = response.headers().firstValue("grpc-message")
                 .orElseGet(() -> trailerFrame(response.body()).replaceAll("(?s).*grpc-message:([^\r\n]*).*", "$1"));
-        assertThat(message).contains("Tern does not implement auth.Auth/GenerateApiToken; it serves")
+        assertThat(message).contains("Tern does not implement control_client.ScsControl/FlushCache; it serves")
                 .doesNotContain("%2F").doesNotContain("%3B").doesNotContain("%20");
     }
 

@@ -12,6 +12,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.util.List;
 
 /**
@@ -55,6 +57,13 @@ final class TrustedDevCertificate {
             System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
             System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
             System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            // The JVM's default SSLContext is made once, perhaps by an earlier test before the properties above were
+            // set: replace it too, so the JDK HttpClient trusts the certificate whichever test ran first.
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init((KeyStore) null);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            SSLContext.setDefault(context);
             certificate = cert;
             key = privateKey;
         } catch (IOException e) {

@@ -38,6 +38,8 @@ final class WebhookDelivery implements SubscriptionListener {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long queuedBytes;
     private Subscription subscription;
+    /** True from the moment a subscription is asked for (an engine may replay before it returns) until cancelled. */
+    private boolean listening;
     private boolean resubscribe;
     private boolean inFlight;
     private long retryTimer = -1;
@@ -116,9 +118,16 @@ final class WebhookDelivery implements SubscriptionListener {
         DeliveryCursor at = cursor;
         StartPosition from = at.isNone() ? StartPosition.LIVE
                 : new StartPosition(at.lastSequenceNumber() + 1, at.sequencePage());
+        listening = true;
         try {
-            subscription = dispatcher.gateway().follow(topic, from, this);
+            Subscription made = dispatcher.gateway().follow(topic, from, this);
+            if (listening) {
+                subscription = made;
+            } else {
+                made.cancel(); // the queue filled up during the replay
+            }
         } catch (TernException e) {
+            listening = false;
             // E.g. Redis unreachable for a moment, or the cache being deleted (then the dispatcher stops this).
             failures++;
             lastError = "cannot subscribe to the topic: " + e.getMessage();
@@ -128,7 +137,7 @@ final class WebhookDelivery implements SubscriptionListener {
 
     @Override
     public void onEvent(SubscriptionEvent event) {
-        if (stopped || subscription == null) {
+        if (stopped || !listening) {
             return;
         }
         int size;
@@ -160,6 +169,7 @@ final class WebhookDelivery implements SubscriptionListener {
     @Override
     public void onEnd(SubscriptionEnd reason) {
         subscription = null;
+        listening = false;
         if (reason == SubscriptionEnd.CACHE_DELETED) {
             stopped = true;
             queue.clear();
@@ -174,7 +184,7 @@ final class WebhookDelivery implements SubscriptionListener {
         }
         Pending head = queue.peek();
         if (head == null) {
-            if (resubscribe && subscription == null) {
+            if (resubscribe && !listening) {
                 subscribe();
             }
             return;
@@ -240,6 +250,7 @@ final class WebhookDelivery implements SubscriptionListener {
     }
 
     private void cancelSubscription() {
+        listening = false;
         if (subscription != null) {
             subscription.cancel();
             subscription = null;

@@ -111,6 +111,8 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         switch (behaviour) {
             case ACCEPT -> {
+                // Recorded before answering, so the list is in arrival order; a test that stops the receiver waits
+                // for Tern's cursor, not just for this list, to know the answer arrived.
                 received.add(new Received(body, Map.copyOf(exchange.getRequestHeaders())));
                 exchange.sendResponseHeaders(204, -1);
                 exchange.close();

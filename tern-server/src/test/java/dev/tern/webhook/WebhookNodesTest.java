@@ -78,6 +78,7 @@ class WebhookNodesTest {
                 http.publishText("c", "t", tern.superUserKey(), "m" + i);
             }
             receiver.awaitCount(10, WAIT);
+            WebhookDeliveryTest.awaitCursor(tern, "c", "h", 10);
             receiver.down();
             for (int i = 11; i <= 20; i++) {
                 http.publishText("c", "t", tern.superUserKey(), "m" + i);

@@ -32,6 +32,7 @@ import java.time.Duration;
  * @param redisTimeout       longest wait for a Redis reply before the request fails as unavailable
  * @param eventLoops         event-loop threads serving connections (one HTTP listener each)
  * @param transport          the network transport serving connections: io_uring, epoll, NIO, or the best available
+ * @param bounds             the node-wide bounds on topics, history memory, connections and streams
  */
 public record TernConfig(
         String host,
@@ -53,7 +54,8 @@ public record TernConfig(
         String redisUrl,
         Duration redisTimeout,
         int eventLoops,
-        Transport transport) {
+        Transport transport,
+        ResourceBounds bounds) {
 
     /** The topic engines Tern can run on. */
     public enum Engine { MEMORY, REDIS }

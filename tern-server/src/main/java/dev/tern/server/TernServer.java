@@ -13,6 +13,7 @@ import dev.tern.http.HttpApi;
 import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
+import dev.tern.limit.TopicCountLimit;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.redis.RedisBackend;
@@ -32,6 +33,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -59,6 +61,7 @@ public final class TernServer {
     /** The transport and, when --transport auto passed over a faster one, why. */
     private final NetworkTransport.Choice transportChoice;
     private final Readiness readiness = new Readiness();
+    private final ConnectionLimit connections;
     private int port;
     private int tlsPort = -1;
 
@@ -71,8 +74,9 @@ public final class TernServer {
                     + "see --transport)", transport.name(), String.join("; ", transportChoice.passedOver()));
         }
         this.dataDirectory = new DataDirectory(config.dataDir());
-        TopicSettings settings = new TopicSettings(
-                config.historyMessages(), config.historyBytes(), config.topicIdleTimeout());
+        TopicSettings settings = new TopicSettings(config.historyMessages(), config.historyBytes(),
+                config.topicIdleTimeout(), config.bounds().maxHistoryMemory());
+        this.connections = new ConnectionLimit(config.bounds().maxConnections());
         this.redis = config.engine() == TernConfig.Engine.REDIS
                 ? RedisBackend.connect(config.redisUrl(), config.redisTimeout()) : null;
         // One event loop per core by default (not Vert.x's two): measured, fewer loops than that wake less often and
@@ -125,7 +129,8 @@ public final class TernServer {
         TernMetrics metrics = new TernMetrics(engine.stats());
         TopicGateway gateway = new TopicGateway(verifier, authorizer, caches,
                 redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
-                redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics);
+                redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(),
+                new TopicCountLimit(engine, config.bounds().maxTopics(), config.topicIdleTimeout()), engine, metrics);
         Handler<HttpServerRequest> http = HttpApi.handler(new HttpApi.Dependencies(vertx, gateway, caches, authorizer, issuer, metrics,
                 config.defaultTopicLimits(), config.longPollTimeout(), config.accessLog(),
                 () -> readiness.getAsBoolean() && engine.isAvailable(), config.browser()));
@@ -177,7 +182,7 @@ public final class TernServer {
         int listenPort = requestedPort == 0 ? randomKey : requestedPort;
         List<HttpVerticle> listeners = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-                    HttpVerticle listener = new HttpVerticle(httpOptions(listenPort, tls), handler);
+                    HttpVerticle listener = new HttpVerticle(httpOptions(listenPort, tls), handler, connections);
                     listeners.add(listener);
                     return listener;
                 }, new DeploymentOptions().setInstances(config.eventLoops()))
@@ -204,6 +209,7 @@ public final class TernServer {
                 .setHttp2ClearTextEnabled(true)
                 .setIdleTimeout(0)
                 .setStrictThreadMode(true)
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(config.bounds().maxStreamsPerConnection()))
                 .setMaxWebSocketFrameSize(WebSocketRoute.MAX_MESSAGE_BYTES)
                 .setMaxWebSocketMessageSize(WebSocketRoute.MAX_MESSAGE_BYTES);
         if (tls) {

@@ -11,6 +11,7 @@ import dev.tern.error.ErrorKind;
 import dev.tern.error.TernException;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
+import dev.tern.limit.TopicCountLimit;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.storage.DataDirectory;
 import dev.tern.topic.InMemoryTopicEngine;
@@ -51,7 +52,8 @@ class PublishDeleteRaceTest {
         InMemoryTopicEngine engine = new InMemoryTopicEngine(vertx, new TopicSettings(100, 1 << 20, Duration.ofMinutes(10)));
         TopicGateway gateway = new TopicGateway(
                 new TokenVerifier(new TokenCodec(SigningKey.loadOrCreate(data)), Clock.systemUTC()), new Authorizer(),
-                caches, new PublishRateLimiter(), new SubscriptionCounter(), engine, new TernMetrics(engine.stats()));
+                caches, new PublishRateLimiter(), new SubscriptionCounter(),
+                new TopicCountLimit(engine, 0, Duration.ofMinutes(10)), engine, new TernMetrics(engine.stats()));
         Principal superUser = new Principal("test", true, List.of(), null, 0);
         TopicKey topic = new TopicKey("raced", "t");
         TopicLimits limits = new TopicLimits(0, 0, 4);

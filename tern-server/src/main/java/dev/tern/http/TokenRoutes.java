@@ -38,7 +38,7 @@ final class TokenRoutes {
                 "valid_until", token.validUntilEpochSecs()));
     }
 
-    private static DisposableTokenRequest request(JsonNode body) {
+    static DisposableTokenRequest request(JsonNode body) {
         if (!body.isObject()) {
             throw TernException.badRequest("the body must be a JSON object with expires_in_seconds and permissions");
         }

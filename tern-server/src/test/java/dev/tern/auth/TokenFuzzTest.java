@@ -31,26 +31,26 @@ class TokenFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void credentials(byte[] input) {
         authenticate(new String(input, StandardCharsets.UTF_8));
     }
 
     /** The fuzzed bytes as the JSON inside a v1 token ({@code {"api_key": ..., "endpoint": ...}}). */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void v1TokenJson(byte[] input) {
         authenticate(Base64.getEncoder().encodeToString(input));
         authenticate(Base64.getUrlEncoder().withoutPadding().encodeToString(input));
     }
 
     /** The fuzzed bytes as a JWT's claims, wrapped as the inner key: the signature check must reject them cleanly. */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void jwtClaims(byte[] input) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         authenticate("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + b64.encodeToString(input) + ".c2ln");
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void permissionJson(byte[] input) {
         JsonNode node;
         try {

@@ -23,7 +23,7 @@ class ConfigFuzzTest {
             "--websocket-ping-interval", "--grpc-heartbeat-interval", "--engine", "--redis-url", "--redis-timeout",
             "--event-loops", "--transport", "--access-log", "--public-endpoint", "--tls-port"};
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void durations(byte[] input) {
         String value = new String(input, StandardCharsets.UTF_8);
         try {
@@ -39,7 +39,7 @@ class ConfigFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void serveFlags(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         int newline = text.indexOf('\n');

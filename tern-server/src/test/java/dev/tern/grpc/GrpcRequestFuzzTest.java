@@ -16,7 +16,7 @@ import momento.token._GenerateDisposableTokenRequest;
  */
 class GrpcRequestFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void subscriptionRequests(byte[] input) {
         _SubscriptionRequest message;
         try {
@@ -32,7 +32,7 @@ class GrpcRequestFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void publishRequests(byte[] input) {
         _PublishRequest message;
         try {
@@ -48,7 +48,7 @@ class GrpcRequestFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void disposableTokenRequests(byte[] input) {
         _GenerateDisposableTokenRequest message;
         try {

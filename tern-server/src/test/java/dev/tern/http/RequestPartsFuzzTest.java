@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RequestPartsFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void topicPaths(byte[] input) {
         String raw = new String(input, StandardCharsets.ISO_8859_1);
         try {
@@ -34,7 +34,7 @@ class RequestPartsFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void tokenRequestBodies(byte[] input) {
         JsonNode body;
         try {

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StreamInputsFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void lastEventIds(byte[] input) {
         String id = new String(input, StandardCharsets.UTF_8);
         try {
@@ -28,7 +28,7 @@ class StreamInputsFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void webSocketFrames(byte[] input) {
         try {
             PublishRequest.parse(new String(input, StandardCharsets.UTF_8));

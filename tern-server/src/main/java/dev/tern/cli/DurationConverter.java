@@ -16,13 +16,18 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         if (!matcher.matches()) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 30s, 10m or 1h");
         }
-        long amount = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Found by ConfigFuzzTest: digits beyond a long, or hours beyond a Duration.
+            throw new CommandLine.TypeConversionException("'" + value + "' is too long a duration");
+        }
     }
 }

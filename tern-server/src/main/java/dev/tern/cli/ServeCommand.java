@@ -1,12 +1,14 @@
 package dev.tern.cli;
 
 import dev.tern.cache.TopicLimits;
+import dev.tern.config.ResourceBounds;
 import dev.tern.config.BrowserConfig;
 import dev.tern.config.TernConfig;
 import dev.tern.config.WebhookConfig;
 import dev.tern.error.TernException;
 import dev.tern.logging.LogFormat;
 import dev.tern.server.TernServer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,6 +66,28 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--default-max-message-size-kb", defaultValue = "4",
             description = "Largest message in KiB for caches created without limits (default: ${DEFAULT-VALUE}, as Momento).")
     int defaultMaxMessageSizeKb;
+
+    @Option(names = "--default-max-topic-count", defaultValue = "0",
+            description = "Topics per cache for caches created without limits; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    int defaultMaxTopicCount;
+
+    @Option(names = "--max-topics", paramLabel = "N|auto", defaultValue = "auto",
+            description = "Topics this node holds at once; publishes and subscribes that would create more get 429 "
+                    + "(default: ${DEFAULT-VALUE}, one per 16 KiB of the maximum heap).")
+    String maxTopics;
+
+    @Option(names = "--max-history-memory", paramLabel = "SIZE|auto", defaultValue = "auto",
+            description = "Bytes of message history across all topics (e.g. 256m); past it the idlest topics' "
+                    + "history is dropped first (default: ${DEFAULT-VALUE}, a quarter of the maximum heap).")
+    String maxHistoryMemory;
+
+    @Option(names = "--max-connections", defaultValue = "20000",
+            description = "Open client connections; past it a connection's requests get 503 and it is closed (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-streams-per-connection", defaultValue = "1000",
+            description = "Concurrent HTTP/2 streams (gRPC calls) per connection (default: ${DEFAULT-VALUE}).")
+    int maxStreamsPerConnection;
 
     @Option(names = "--access-log", arity = "1", defaultValue = "true",
             description = "Log one line per HTTP request (default: ${DEFAULT-VALUE}).")
@@ -175,7 +199,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         TopicLimits limits;
         try {
-            limits = new TopicLimits(defaultMaxPublishRate, defaultMaxSubscriptionCount, defaultMaxMessageSizeKb);
+            limits = new TopicLimits(defaultMaxPublishRate, defaultMaxSubscriptionCount, defaultMaxMessageSizeKb,
+                    defaultMaxTopicCount);
         } catch (TernException e) {
             throw new IllegalArgumentException("default limits: " + e.getMessage());
         }
@@ -235,7 +260,8 @@ public final class ServeCommand implements Callable<Integer> {
                 TernConfig.Transport.fromOption(transport), idempotencyWindow,
                 new WebhookConfig(webhookRequestTimeout, webhookInitialBackoff, webhookMaxBackoff, webhookMaxPerCache,
                         networks(webhookAllowedNetworks), networks(webhookDeniedNetworks), webhookTrustStore,
-                        webhookMaxConnections));
+                        webhookMaxConnections),
+                resourceBounds());
     }
 
     private static java.util.List<String> networks(String commaSeparated) {
@@ -247,6 +273,33 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         return networks;
+    }
+
+
+    /** The node-wide bounds; {@code auto} sizes a bound from this JVM's maximum heap. */
+    private ResourceBounds resourceBounds() {
+        long heap = Runtime.getRuntime().maxMemory();
+        long topics = "auto".equalsIgnoreCase(maxTopics.trim()) ? ResourceBounds.defaultMaxTopics(heap)
+                : positiveLong("--max-topics", maxTopics);
+        long history = "auto".equalsIgnoreCase(maxHistoryMemory.trim()) ? ResourceBounds.defaultMaxHistoryMemory(heap)
+                : byteSize("--max-history-memory", maxHistoryMemory);
+        return new ResourceBounds(topics, history, maxConnections, maxStreamsPerConnection);
+    }
+
+    private static long positiveLong(String flag, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number or auto, not " + value);
+        }
+    }
+
+    private static long byteSize(String flag, String value) {
+        try {
+            return new ByteSizeConverter().convert(value);
+        } catch (CommandLine.TypeConversionException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
     }
 
     @Override

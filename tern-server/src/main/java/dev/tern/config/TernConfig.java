@@ -35,6 +35,7 @@ import java.time.Duration;
  * @param transport          the network transport serving connections: io_uring, epoll, NIO, or the best available
  * @param idempotencyWindow  how long a publish's idempotency key is remembered, so a repeat publishes nothing
  * @param webhooks           webhook delivery: timeouts, retries, limits and permitted destinations
+ * @param bounds             the node-wide bounds on topics, history memory, connections and streams
  */
 public record TernConfig(
         String host,
@@ -59,7 +60,8 @@ public record TernConfig(
         int eventLoops,
         Transport transport,
         Duration idempotencyWindow,
-        WebhookConfig webhooks) {
+        WebhookConfig webhooks,
+        ResourceBounds bounds) {
 
     /** The topic engines Tern can run on. */
     public enum Engine { MEMORY, REDIS }

@@ -77,7 +77,7 @@ final class PubsubService {
      * Both resume styles land here: Java and JS SDKs send the sequence after the last one they saw, Go and Rust the
      * last one itself (which they then receive again rather than lose a message).
      */
-    private static StartPosition startPosition(_SubscriptionRequest message) {
+    static StartPosition startPosition(_SubscriptionRequest message) {
         long sequence = message.getResumeAtTopicSequenceNumber();
         long page = message.getSequencePage();
         if (sequence < 0 || page < 0) {
@@ -86,7 +86,7 @@ final class PubsubService {
         return new StartPosition(sequence, page);
     }
 
-    private static TopicValue value(_TopicValue value) {
+    static TopicValue value(_TopicValue value) {
         switch (value.getKindCase()) {
             case TEXT:
                 return TopicValue.text(value.getText()); // protobuf has already checked it is UTF-8

@@ -17,7 +17,7 @@ import java.util.Set;
 /** {@code PUT /caches/{name}}, {@code GET /caches}, {@code DELETE /caches/{name}}; super-user only. */
 final class CacheRoutes {
     private static final Set<String> LIMIT_FIELDS =
-            Set.of("max_publish_rate", "max_subscription_count", "max_publish_message_size_kb");
+            Set.of("max_publish_rate", "max_subscription_count", "max_publish_message_size_kb", "max_topic_count");
 
     private final CacheRegistry caches;
     private final TopicGateway gateway;
@@ -89,7 +89,8 @@ final class CacheRoutes {
         return new TopicLimits(
                 intField(body, "max_publish_rate", defaults.maxPublishRate()),
                 intField(body, "max_subscription_count", defaults.maxSubscriptionCount()),
-                intField(body, "max_publish_message_size_kb", defaults.maxPublishMessageSizeKb()));
+                intField(body, "max_publish_message_size_kb", defaults.maxPublishMessageSizeKb()),
+                intField(body, "max_topic_count", defaults.maxTopicCount()));
     }
 
     private static int intField(JsonNode body, String name, int fallback) {

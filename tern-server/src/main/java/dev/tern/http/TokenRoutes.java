@@ -53,7 +53,7 @@ final class TokenRoutes {
         ctx.response().setStatusCode(204).end();
     }
 
-    private static DisposableTokenRequest request(JsonNode body) {
+    static DisposableTokenRequest request(JsonNode body) {
         if (!body.isObject()) {
             throw TernException.badRequest("the body must be a JSON object with expires_in_seconds and permissions");
         }

@@ -60,6 +60,9 @@ public final class TernMetrics {
                 .description("Live subscriptions").register(registry);
         Gauge.builder("tern.topics", engine, EngineStats::topics)
                 .description("Topics held by the engine").register(registry);
+        Gauge.builder("tern.history", engine, EngineStats::historyBytes)
+                .description("Bytes of message history held for resume, across all topics (--max-history-memory)")
+                .baseUnit("bytes").register(registry);
         for (ErrorKind kind : ErrorKind.values()) {
             rejected.put(kind, Counter.builder("tern.rejected.requests")
                     .description("Requests refused, by reason")

@@ -11,6 +11,7 @@ import dev.tern.cache.ResourceNames;
 import dev.tern.error.TernException;
 import dev.tern.limit.PublishRateLimit;
 import dev.tern.limit.SubscriptionLimit;
+import dev.tern.limit.TopicCountLimit;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.topic.PublishReceipt;
 import dev.tern.topic.StartPosition;
@@ -40,19 +41,21 @@ public final class TopicGateway {
     private final CacheRegistry caches;
     private final PublishRateLimit publishRate;
     private final SubscriptionLimit subscriptions;
+    private final TopicCountLimit topicCount;
     private final TopicEngine engine;
     private final TernMetrics metrics;
     private final CredentialWatch credentials;
 
     public TopicGateway(TokenVerifier tokens, Authorizer authorizer, CacheRegistry caches, PublishRateLimit publishRate,
-                        SubscriptionLimit subscriptions, TopicEngine engine, TernMetrics metrics,
-                        CredentialWatch credentials) {
+                        SubscriptionLimit subscriptions, TopicCountLimit topicCount, TopicEngine engine,
+                        TernMetrics metrics, CredentialWatch credentials) {
         this.credentials = credentials;
         this.tokens = tokens;
         this.authorizer = authorizer;
         this.caches = caches;
         this.publishRate = publishRate;
         this.subscriptions = subscriptions;
+        this.topicCount = topicCount;
         this.engine = engine;
         this.metrics = metrics;
         caches.onDelete(name -> {
@@ -72,6 +75,7 @@ public final class TopicGateway {
 
     public Future<PublishReceipt> publish(Principal principal, TopicKey topic, TopicValue value) {
         CacheInfo cache = checkPublish(principal, topic, value);
+        topicCount.admit(topic, cache.limits().maxTopicCount());
         long started = System.nanoTime();
         Future<Void> admitted = publishRate.admit(cache.name(), cache.limits().maxPublishRate());
         // The in-memory limiter and engine answer at once: no future chain on the busiest path.
@@ -125,6 +129,7 @@ public final class TopicGateway {
         tokens.requireValid(principal);
         authorizer.authorizeTopic(principal, TopicAction.SUBSCRIBE, topic);
         CacheInfo cache = caches.require(topic.cacheName());
+        topicCount.admit(topic, cache.limits().maxTopicCount());
         subscriptions.acquire(cache.name(), cache.limits().maxSubscriptionCount());
         CountedSubscription counted = new CountedSubscription(cache.name(), listener);
         metrics.subscriberOpened(counted.transport);

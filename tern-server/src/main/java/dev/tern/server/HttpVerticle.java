@@ -19,16 +19,24 @@ final class HttpVerticle extends VerticleBase {
 
     private final HttpServerOptions options;
     private final Handler<HttpServerRequest> handler;
+    private final ConnectionLimit connections;
     private HttpServer server;
 
-    HttpVerticle(HttpServerOptions options, Handler<HttpServerRequest> handler) {
+    HttpVerticle(HttpServerOptions options, Handler<HttpServerRequest> handler, ConnectionLimit connections) {
         this.options = options;
         this.handler = handler;
+        this.connections = connections;
     }
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(options).requestHandler(handler);
+        server = vertx.createHttpServer(options)
+                .connectionHandler(connections::opened)
+                .requestHandler(request -> {
+                    if (!connections.refuse(request)) {
+                        handler.handle(request);
+                    }
+                });
         return server.listen();
     }
 

@@ -20,6 +20,7 @@ import dev.tern.http.stream.WebSocketRoute;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
 import dev.tern.logging.LogFormat;
+import dev.tern.limit.TopicCountLimit;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.CredentialWatch;
 import dev.tern.pubsub.IdempotencyLedger;
@@ -55,6 +56,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -87,6 +89,7 @@ public final class TernServer {
     /** Set once the super-user key is in place; re-signs it after signing-key rotations. */
     private volatile ApiKeys apiKeys;
     private WebhookDispatcher webhookDispatcher;
+    private final ConnectionLimit connections;
     private int port;
     private int tlsPort = -1;
 
@@ -99,8 +102,9 @@ public final class TernServer {
                     + "see --transport)", transport.name(), String.join("; ", transportChoice.passedOver()));
         }
         this.dataDirectory = new DataDirectory(config.dataDir());
-        TopicSettings settings = new TopicSettings(
-                config.historyMessages(), config.historyBytes(), config.topicIdleTimeout());
+        TopicSettings settings = new TopicSettings(config.historyMessages(), config.historyBytes(),
+                config.topicIdleTimeout(), config.bounds().maxHistoryMemory());
+        this.connections = new ConnectionLimit(config.bounds().maxConnections());
         this.redis = config.engine() == TernConfig.Engine.REDIS
                 ? RedisBackend.connect(config.redisUrl(), config.redisTimeout(), config.redisMinReplicas()) : null;
         // One event loop per core by default (not Vert.x's two): measured, fewer loops than that wake less often and
@@ -172,7 +176,8 @@ public final class TernServer {
         metrics.watchHealth(ready, redis != null ? "redis" : "memory", engine::isAvailable);
         TopicGateway gateway = new TopicGateway(verifier, authorizer, caches,
                 redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
-                redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(), engine, metrics,
+                redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(),
+                new TopicCountLimit(engine, config.bounds().maxTopics(), config.topicIdleTimeout()), engine, metrics,
                 new CredentialWatch(verifier, revocations));
         DestinationPolicy destinations = destinationPolicy(config.webhooks());
         WebhookStore webhookStore = redis != null ? new RedisWebhookStore(redis) : new FileWebhookStore(dataDirectory);
@@ -244,7 +249,7 @@ public final class TernServer {
         int listenPort = requestedPort == 0 ? randomKey : requestedPort;
         List<HttpVerticle> listeners = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-                    HttpVerticle listener = new HttpVerticle(httpOptions(listenPort, tls), handler);
+                    HttpVerticle listener = new HttpVerticle(httpOptions(listenPort, tls), handler, connections);
                     listeners.add(listener);
                     return listener;
                 }, new DeploymentOptions().setInstances(config.eventLoops()))
@@ -271,6 +276,7 @@ public final class TernServer {
                 .setHttp2ClearTextEnabled(true)
                 .setIdleTimeout(0)
                 .setStrictThreadMode(true)
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(config.bounds().maxStreamsPerConnection()))
                 .setMaxWebSocketFrameSize(WebSocketRoute.MAX_MESSAGE_BYTES)
                 .setMaxWebSocketMessageSize(WebSocketRoute.MAX_MESSAGE_BYTES);
         if (tls) {

@@ -9,4 +9,9 @@ public interface EngineStats {
     long subscribers();
 
     long topics();
+
+    /** Bytes of message values held in history for resume, across all topics. */
+    default long historyBytes() {
+        return 0;
+    }
 }

@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -26,6 +29,10 @@ public final class InMemoryTopicEngine implements TopicEngine {
     private final SequencePages pages = new SequencePages();
     private static final SubscriberTransport[] TRANSPORTS = SubscriberTransport.values();
     private final ConcurrentHashMap<TopicKey, MemoryTopic> topics = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> topicsPerCache = new ConcurrentHashMap<>();
+    /** Bytes of message values in every topic's history, bounded by {@link TopicSettings#maxHistoryMemory()}. */
+    private final AtomicLong historyBytes = new AtomicLong();
+    private final AtomicBoolean trimming = new AtomicBoolean();
     private final Counters counters = new Counters();
     /** Per cache, who wants to hear of its new topics (prefix subscriptions); empty for most caches. */
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<TopicWatch>> watches = new ConcurrentHashMap<>();
@@ -45,6 +52,9 @@ public final class InMemoryTopicEngine implements TopicEngine {
             TopicItem item = topic.append(value, publisherId);
             if (item != null) {
                 counters.publishes.increment();
+                if (historyBytes.get() > settings.maxHistoryMemory()) {
+                    trimIdlestHistories();
+                }
                 return Future.succeededFuture(new PublishReceipt(item.sequencePage(), item.sequenceNumber()));
             }
             // The topic was evicted between lookup and append; the next lookup makes a new one.
@@ -72,9 +82,20 @@ public final class InMemoryTopicEngine implements TopicEngine {
     @Override
     public void discardTopic(TopicKey key, long page) {
         MemoryTopic topic = topics.get(key);
-        if (topic != null && topic.page == page && topics.remove(key, topic)) {
+        if (topic != null && topic.page == page && forget(topic)) {
             topic.end(SubscriptionEnd.CACHE_DELETED);
         }
+    }
+
+    @Override
+    public boolean holdsTopic(TopicKey key) {
+        return topics.containsKey(key);
+    }
+
+    @Override
+    public long topicCount(String cacheName) {
+        AtomicInteger count = topicsPerCache.get(cacheName);
+        return count == null ? 0 : count.get();
     }
 
     @Override
@@ -129,6 +150,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
                 watch.context.runOnContext(v -> watch.tell(key));
             }
         }
+        topicsPerCache.computeIfAbsent(key.cacheName(), name -> new AtomicInteger()).incrementAndGet();
         return new MemoryTopic(key, pages.next());
     }
 
@@ -161,9 +183,19 @@ public final class InMemoryTopicEngine implements TopicEngine {
         }
     }
 
+    /** Removes the topic from the engine (once: true the first time) and releases its history and count. */
+    private boolean forget(MemoryTopic topic) {
+        if (!topics.remove(topic.key, topic)) {
+            return false;
+        }
+        topic.retire();
+        topicsPerCache.computeIfPresent(topic.key.cacheName(), (name, count) -> count.decrementAndGet() <= 0 ? null : count);
+        return true;
+    }
+
     private void endWhere(Predicate<TopicKey> selected, SubscriptionEnd reason) {
         for (MemoryTopic topic : List.copyOf(topics.values())) {
-            if (selected.test(topic.key) && topics.remove(topic.key, topic)) {
+            if (selected.test(topic.key) && forget(topic)) {
                 topic.end(reason);
             }
         }
@@ -173,8 +205,40 @@ public final class InMemoryTopicEngine implements TopicEngine {
         long idleBefore = System.nanoTime() - settings.idleTimeout().toNanos();
         for (MemoryTopic topic : topics.values()) {
             if (topic.evictIfIdleSince(idleBefore)) {
-                topics.remove(topic.key, topic);
+                forget(topic);
             }
+        }
+    }
+
+    /**
+     * Past the history memory bound: drops the history of the topics idle the longest until a tenth of the bound is
+     * free again, so that this runs once per tenth of the bound published rather than on every publish. Their
+     * subscribers asking for what was dropped get a discontinuity (the resume rule sees it is no longer held).
+     * One thread trims at a time; the others publish on.
+     */
+    private void trimIdlestHistories() {
+        if (!trimming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            long target = settings.maxHistoryMemory() - settings.maxHistoryMemory() / 10;
+            // Snapshot the activity times first: they move while the topics are sorted.
+            List<MemoryTopic> all = List.copyOf(topics.values());
+            long[] activity = new long[all.size()];
+            Integer[] order = new Integer[all.size()];
+            for (int i = 0; i < order.length; i++) {
+                activity[i] = all.get(i).lastActivityNanos;
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Long.compare(activity[a] - activity[b], 0));
+            for (Integer index : order) {
+                if (historyBytes.get() <= target) {
+                    break;
+                }
+                all.get(index).dropHistory();
+            }
+        } finally {
+            trimming.set(false);
         }
     }
 
@@ -202,6 +266,11 @@ public final class InMemoryTopicEngine implements TopicEngine {
         public long topics() {
             return topics.size();
         }
+
+        @Override
+        public long historyBytes() {
+            return historyBytes.get();
+        }
     }
 
     /** One topic: page, sequence, history and its subscribers grouped by event-loop thread. */
@@ -210,7 +279,8 @@ public final class InMemoryTopicEngine implements TopicEngine {
         final long page;
         private final TopicHistory history = new TopicHistory(settings.historyMessages(), settings.historyBytes());
         private long lastSequence;
-        private long lastActivityNanos = System.nanoTime();
+        /** Written under the lock; read without it only to pick the idlest topics. */
+        private volatile long lastActivityNanos = System.nanoTime();
         private boolean removed;
         private SubscriberGroup[] groups = new SubscriberGroup[0];
         private int subscriberCount;
@@ -231,7 +301,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
                     return null;
                 }
                 TopicItem item = new TopicItem(page, ++lastSequence, value, publisherId);
-                history.append(item);
+                historyBytes.addAndGet(history.append(item));
                 lastActivityNanos = System.nanoTime();
                 lastPublishNanos = lastActivityNanos;
                 publishRate.record(lastActivityNanos);
@@ -300,6 +370,19 @@ public final class InMemoryTopicEngine implements TopicEngine {
             }
             return new TopicSnapshot(key.topicName(), page, lastSequence, subscribers, history.messages(),
                     history.bytes(), publishRate.perSecond(nowNanos), Math.max(0, (nowNanos - lastPublishNanos) / 1_000_000));
+        }
+
+        /** Drops this topic's history (the server's history memory is short); new messages are kept again. */
+        synchronized void dropHistory() {
+            if (!removed) {
+                historyBytes.addAndGet(-history.clear());
+            }
+        }
+
+        /** No more messages once the topic is forgotten; its history no longer counts. */
+        synchronized void retire() {
+            removed = true;
+            historyBytes.addAndGet(-history.clear());
         }
 
         synchronized boolean evictIfIdleSince(long idleBeforeNanos) {

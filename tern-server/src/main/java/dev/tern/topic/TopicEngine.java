@@ -55,6 +55,19 @@ public interface TopicEngine {
         return "server";
     }
 
+    /**
+     * Whether the engine holds this topic now: a publish or subscribe to it would not create one. The topic-count
+     * limits apply only to topics not held. The default answers true (the engine does not count its topics).
+     */
+    default boolean holdsTopic(TopicKey topic) {
+        return true;
+    }
+
+    /** Topics the engine holds for one cache (0 when it does not count them). */
+    default long topicCount(String cacheName) {
+        return 0;
+    }
+
     /** False while the engine cannot store messages (e.g. its Redis is unreachable); the node then reports not ready. */
     default boolean isAvailable() {
         return true;

@@ -20,23 +20,35 @@ final class TopicHistory {
         this.maxBytes = Math.max(1, maxBytes);
     }
 
-    void append(TopicItem item) {
+    /** Appends, dropping the oldest past the bounds; returns the change in bytes held. */
+    long append(TopicItem item) {
         if (items == null) {
             items = new ArrayDeque<>();
         }
+        long before = bytes;
         items.addLast(item);
         bytes += item.value().size();
         while (items.size() > maxMessages || (bytes > maxBytes && items.size() > 1)) {
             bytes -= items.removeFirst().value().size();
         }
+        return bytes - before;
+    }
+
+    /** Bytes of message values held. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Drops everything held (the server's history memory is short); returns the bytes freed. */
+    long clear() {
+        long freed = bytes;
+        items = null;
+        bytes = 0;
+        return freed;
     }
 
     int messages() {
         return items == null ? 0 : items.size();
-    }
-
-    long bytes() {
-        return bytes;
     }
 
     /** The oldest retained sequence number, or {@code nextSequence} when nothing is retained. */

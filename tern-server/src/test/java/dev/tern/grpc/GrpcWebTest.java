@@ -127,6 +127,18 @@ class GrpcWebTest {
     }
 
     @Test
+    void aMessageOverTheGrpcSizeLimitIsResourceExhausted() throws Exception {
+        byte[] request = _PublishRequest.newBuilder().setCacheName("web").setTopic("huge")
+                .setValue(_TopicValue.newBuilder().setBinary(com.google.protobuf.ByteString.copyFrom(new byte[1024 * 1024 + 8192])))
+                .build().toByteArray();
+        HttpResponse<byte[]> response = http.send(grpcWeb("/cache_client.pubsub.Pubsub/Publish",
+                "application/grpc-web+proto", frame(request)), HttpResponse.BodyHandlers.ofByteArray());
+        String status = response.headers().firstValue("grpc-status")
+                .orElseGet(() -> trailerFrame(response.body()).replaceAll("(?s).*grpc-status:(\\d+).*", "$1"));
+        assertThat(status).isEqualTo("8"); // RESOURCE_EXHAUSTED
+    }
+
+    @Test
     void grpcCallsAreInTheAccessLog() throws Exception {
         try (CapturedLog log = CapturedLog.start();
              RunningTern logged = RunningTern.start("--access-log", "true")) {

@@ -15,6 +15,8 @@ import dev.tern.error.ErrorKind;
  */
 final class WebSocketCloseCodes {
     static final short GOING_AWAY = 1001;
+    /** RFC 6455: a frame or message larger than the endpoint accepts. */
+    static final short MESSAGE_TOO_BIG = 1009;
     static final short INTERNAL_ERROR = 1011;
     static final short TRY_AGAIN_LATER = 1013;
     private static final int REFUSAL_BASE = 4000;

@@ -64,7 +64,16 @@ final class WebSocketSession implements ResumingSubscription.Sink {
 
     void start(Principal principal, StartPosition from) {
         socket.closeHandler(v -> release());
-        socket.exceptionHandler(e -> LOG.debug("WebSocket on {} failed", topic, e));
+        socket.exceptionHandler(e -> {
+            if (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException) {
+                // Netty's decoder refused the frame (e.g. over the size limit); without a close frame the client
+                // would only see the connection drop.
+                close(WebSocketCloseCodes.MESSAGE_TOO_BIG, "frame or message over the limit of "
+                        + WebSocketRoute.MAX_MESSAGE_BYTES + " bytes");
+            } else {
+                LOG.debug("WebSocket on {} failed", topic, e);
+            }
+        });
         socket.drainHandler(v -> drained());
         socket.pongHandler(data -> lastHeardNanos = System.nanoTime());
         socket.textMessageHandler(this::onPublishFrame);

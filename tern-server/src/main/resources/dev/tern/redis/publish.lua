@@ -19,9 +19,11 @@ local maxBytes = tonumber(ARGV[8])
 local cut = nil
 local scanning = true
 local after = '-'
+local batch = 1 -- usually one entry goes and the next stays: read few, more only while more go
 while scanning do
-  local oldest = redis.call('XRANGE', KEYS[2], after, '+', 'COUNT', 64)
-  scanning = #oldest == 64
+  local oldest = redis.call('XRANGE', KEYS[2], after, '+', 'COUNT', batch)
+  scanning = #oldest == batch
+  batch = math.min(batch * 2, 64)
   for _, entry in ipairs(oldest) do
     local n = tonumber(string.match(entry[1], '^(%d+)'))
     if n >= seq or (n >= keepFrom and bytes <= maxBytes) then

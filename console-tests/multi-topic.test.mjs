@@ -201,3 +201,20 @@ test('one EventSource follows 12 topics in order and resumes them all after its 
   assert.equal(await receivedCount(), 192);
   assert.deepEqual(await page.evaluate(() => window.others), [], 'no discontinuity, error or end');
 });
+
+test('the console watches several topics and a prefix on one stream', { skip }, async () => {
+  await page.goto(`${ternUrl}/`);
+  await page.fill('#token', superUserKey);
+  await page.click('#connect');
+  await page.locator('#connection-status', { hasText: 'super-user key' }).waitFor();
+  await page.fill('#watch-cache', 'multi');
+  await page.fill('#watch-topic', 'topic-0, room-*');
+  await page.click('#watch');
+  await page.locator('#watch-status', { hasText: 'Watching multi: topic-0, room-* with one Server-Sent Events stream' })
+    .waitFor();
+  // The stream opens (onopen) only after every topic was subscribed, so it is live now.
+  assert.equal((await call('POST', '/topics/multi/topic-0', 'from a named topic')).status, 204);
+  assert.equal((await call('POST', '/topics/multi/room-42', 'from a new room')).status, 204);
+  await page.locator('#events tr', { hasText: '[topic-0] from a named topic' }).first().waitFor();
+  await page.locator('#events tr', { hasText: '[room-42] from a new room' }).first().waitFor();
+});

@@ -444,9 +444,14 @@
     const cache = $('watch-cache').value.trim();
     const topic = $('watch-topic').value.trim();
     const from = $('watch-from').value === '' ? null : { sequence: Number($('watch-from').value), page: 0 };
-    const watcher = $('watch-transport').value === 'websocket'
-      ? watchWebSocket(cache, topic, from)
-      : watchEventSource(cache, topic, from);
+    // Several topics ("a, b") or prefixes ("room-*") are watched on one multi-topic event stream.
+    const names = topic.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const many = names.length > 1 || names.some((name) => name.endsWith('*'));
+    const watcher = many
+      ? watchMany(cache, names)
+      : $('watch-transport').value === 'websocket'
+        ? watchWebSocket(cache, topic, from)
+        : watchEventSource(cache, topic, from);
     state.watcher = watcher;
     $('stop').disabled = false;
   }
@@ -509,6 +514,55 @@
       // EventSource does not reveal why a stream was refused; ask once with fetch to show the status and message.
       const reason = await refusalOf(url);
       setStatus(status, `Stream refused: ${reason}`, 'error');
+    };
+    return watcher;
+  }
+
+  /** GET /caches/{cache}/events: names and prefixes (written "room-*") on one EventSource, each row naming its topic. */
+  function watchMany(cache, names) {
+    const params = new URLSearchParams({ token: state.token });
+    for (const name of names) {
+      if (name.endsWith('*')) {
+        params.append('prefix', name.slice(0, -1));
+      } else {
+        params.append('topic', name);
+      }
+    }
+    const url = `${state.server}/caches/${encodeURIComponent(cache)}/events?${params}`;
+    const status = $('watch-status');
+    const what = `${cache}: ${names.join(', ')}`;
+    const source = new EventSource(url);
+    const watcher = { stop: () => source.close() };
+    setStatus(status, `Connecting to ${what} with one Server-Sent Events stream…`);
+    source.onopen = () => {
+      setStatus(status, `Watching ${what} with one Server-Sent Events stream.`, 'ok');
+      notice('stream open');
+    };
+    source.onmessage = (message) => {
+      const data = JSON.parse(message.data);
+      if (data.end) {
+        source.close();
+        notice(`stream ended (${data.end.reason})`);
+        setStatus(status, `Stream ended: ${data.end.message || data.end.reason}.`, 'error');
+        return;
+      }
+      if (data.error) {
+        notice(`${data.topic}: ${data.error.status} ${data.error.message}`);
+        return;
+      }
+      // The topic goes in front of the value; EventSource resumes every topic from the last event id itself.
+      if (data.item && data.item.value) {
+        const value = data.item.value;
+        data.item.value = 'text' in value ? { text: `[${data.topic}] ${value.text}` } : { text: `[${data.topic}] base64 ${value.binary}` };
+      }
+      showEvent(data);
+    };
+    source.onerror = async () => {
+      if (source.readyState === EventSource.CONNECTING) {
+        setStatus(status, 'Connection lost; EventSource is reconnecting from the last event id…');
+        return;
+      }
+      setStatus(status, `Stream refused: ${await refusalOf(url)}`, 'error');
     };
     return watcher;
   }

@@ -5,16 +5,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * {@code tern subscribe CACHE TOPIC}: long-polls and prints each message as it arrives, one line each:
  * {@code page:sequence text} (binary values in base64, discontinuities as {@code # discontinuity ...}).
+ * With several topics or {@code --prefix}, follows them all on one multi-topic event stream and prints
+ * {@code topic page:sequence text}, reconnecting where it left off when the stream breaks.
  */
-@Command(name = "subscribe", mixinStandardHelpOptions = true, description = "Print messages of a topic as they arrive.")
+@Command(name = "subscribe", mixinStandardHelpOptions = true,
+        description = "Print messages of one or more topics (or of every topic under a prefix) as they arrive.")
 public final class SubscribeCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "CACHE")
     String cache;
-    @Parameters(index = "1", paramLabel = "TOPIC")
-    String topic;
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "TOPIC")
+    List<String> topics = new ArrayList<>();
+    @Option(names = "--prefix", paramLabel = "PREFIX", description = "Also follow every topic whose name starts with PREFIX (repeatable).")
+    List<String> prefixes = new ArrayList<>();
     @Option(names = "--sequence-number", defaultValue = "0", description = "Start here (0: only new messages).")
     long sequenceNumber;
     @Option(names = "--sequence-page", defaultValue = "0", description = "Page of --sequence-number.")
@@ -26,6 +34,20 @@ public final class SubscribeCommand extends ClientCommand {
 
     @Override
     void run(TernClient client) throws Exception {
+        if (topics.isEmpty() && prefixes.isEmpty()) {
+            throw new IllegalStateException("name at least one TOPIC or --prefix");
+        }
+        if (topics.size() == 1 && prefixes.isEmpty()) {
+            longPoll(client, topics.get(0));
+        } else {
+            if (sequenceNumber != 0 || sequencePage != 0) {
+                throw new IllegalStateException("--sequence-number and --sequence-page go with a single TOPIC");
+            }
+            new MultiTopicPrinter(cache, topics, prefixes, json, count).run(client);
+        }
+    }
+
+    private void longPoll(TernClient client, String topic) throws Exception {
         TopicPoller poller = new TopicPoller(client, cache, topic, sequenceNumber, sequencePage);
         long received = 0;
         while (count == 0 || received < count) {

@@ -76,6 +76,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
 
     @Override
     public void deleteCache(String cacheName) {
+        watches.remove(cacheName); // a cache created again with the name is a new cache: its watchers start afresh
         endWhere(key -> key.cacheName().equals(cacheName), SubscriptionEnd.CACHE_DELETED);
     }
 

@@ -98,3 +98,29 @@ test('a subscriber on one node receives, in order, what the SDK publishes throug
     caches.close();
   }
 });
+
+test('a key generated and revoked through node a ends its gRPC subscription on node b', {skip}, async () => {
+  const {ExpiresIn, GenerateApiKey, MomentoErrorCode} = require('@gomomento/sdk');
+  const {InternalSuperUserPermissions} = require('@gomomento/sdk-core/dist/src/internal/utils/auth');
+  const cache = uniqueName('revoked');
+  const caches = a.cacheClient();
+  await caches.createCache(cache);
+  const key = await a.authClient().generateApiKey(new InternalSuperUserPermissions(), ExpiresIn.never());
+  assert.ok(key instanceof GenerateApiKey.Success, `generateApiKey answered ${key}`);
+  const received = new Received();
+  const subscription = await b.topicClient(key.apiKey).subscribe(cache, 'doomed', received.handlers());
+  assert.ok(subscription instanceof TopicSubscribe.Subscription, `subscribe answered ${subscription}`);
+  try {
+    const inner = JSON.parse(Buffer.from(key.apiKey, 'base64').toString('utf8')).api_key;
+    const id = JSON.parse(Buffer.from(inner.split('.')[1], 'base64url').toString('utf8')).jti;
+    const revoked = await fetch(`http://${a.endpoint}/api-keys/${id}`, {method: 'DELETE', headers: {Authorization: a.superUserKey}});
+    assert.equal(revoked.status, 204);
+    await received.until(() => received.errors.length > 0, 10_000, 'the subscription on node b to end');
+    assert.equal(received.errors[0].errorCode(), MomentoErrorCode.AUTHENTICATION_ERROR);
+    const published = await b.topicClient(key.apiKey).publish(cache, 'doomed', 'late');
+    assert.equal(published.errorCode(), MomentoErrorCode.AUTHENTICATION_ERROR);
+  } finally {
+    subscription.unsubscribe?.();
+    caches.close();
+  }
+});

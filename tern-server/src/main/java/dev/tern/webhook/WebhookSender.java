@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WebhookSender {
     static final int MAX_RESPONSE_BYTES = 16 * 1024;
     private static final long RESOLVED_FOR_MILLIS = 10_000;
+    private static final long POOL_WAIT_MILLIS = 30_000;
     private static final String USER_AGENT = "Tern-Webhooks/1";
 
     /** The outcome of one attempt: an HTTP status, or a failure before one arrived (status 0). */
@@ -120,10 +121,15 @@ public final class WebhookSender {
                 .putHeader("webhook-signature",
                         WebhookSignatures.standardWebhooks(secret, request.id(), nowSeconds, request.body()));
         Promise<Outcome> outcome = Promise.promise();
-        long timer = vertx.setTimer(timeoutMillis, id -> outcome.tryComplete(
-                new Outcome(0, "no answer within " + timeoutMillis + " ms")));
+        // The answer's deadline starts once a pooled connection is had: waiting for one is Tern's own delay, not the
+        // receiver's, and counting it would fail healthy receivers under load. The wait itself is bounded too.
+        long[] timer = {vertx.setTimer(timeoutMillis + POOL_WAIT_MILLIS, id -> outcome.tryComplete(
+                new Outcome(0, "no connection to the destination within " + (timeoutMillis + POOL_WAIT_MILLIS) + " ms")))};
         client.request(options)
                 .compose(sent -> {
+                    vertx.cancelTimer(timer[0]);
+                    timer[0] = vertx.setTimer(timeoutMillis, id -> outcome.tryComplete(
+                            new Outcome(0, "no answer within " + timeoutMillis + " ms")));
                     // An unanswered request is reset at the deadline, which also frees its connection.
                     outcome.future().onComplete(done -> {
                         if (!done.result().delivered() && done.result().status() == 0) {
@@ -139,7 +145,7 @@ public final class WebhookSender {
                                     : "answered " + response.statusCode()));
                 })
                 .onFailure(failure -> outcome.tryComplete(new Outcome(0, describe(failure))));
-        return outcome.future().onComplete(done -> vertx.cancelTimer(timer));
+        return outcome.future().onComplete(done -> vertx.cancelTimer(timer[0]));
     }
 
     /** Lets a small body drain (so the connection is reused); closes the connection under a large one. */

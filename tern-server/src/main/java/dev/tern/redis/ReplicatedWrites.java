@@ -44,7 +44,8 @@ final class ReplicatedWrites {
 
     /** Runs a script (already loaded on the lane) and completes once enough replicas confirmed it. */
     Future<Response> eval(LuaScript script, List<String> keys, List<?> args) {
-        int index = turn++ % LANES;
+        int index = turn;
+        turn = (turn + 1) % LANES;
         if (lanes[index] == null) {
             lanes[index] = new Lane();
         }

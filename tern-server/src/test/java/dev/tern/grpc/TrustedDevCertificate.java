@@ -55,6 +55,14 @@ final class TrustedDevCertificate {
             System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
             System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
             System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            // The JVM's default SSLContext may already exist (an HttpClient built by an earlier test class), and then
+            // ignores the properties above: replace it with one that trusts the certificate.
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            javax.net.ssl.SSLContext.setDefault(context);
             certificate = cert;
             key = privateKey;
         } catch (IOException e) {

@@ -31,7 +31,13 @@ public final class RedisRevocationStore implements RevocationStore {
 
     @Override
     public Map<String, String> loadAll() {
-        Response all = redis.awaitResult(redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.REVOKED)));
+        List<Response> replies = redis.awaitResult(redis.batch(List.of(
+                Request.cmd(Command.EXISTS).arg(RedisKeys.SIGNING_SECRET), Request.cmd(Command.HGETALL).arg(RedisKeys.REVOKED))));
+        if (!RedisBackend.holdsState(replies.get(0)) && !known.get().isEmpty()) {
+            // Redis lost its data and this node has not put it back yet: never forget a revocation because of that.
+            return known.get();
+        }
+        Response all = replies.get(1);
         Map<String, String> entries = new HashMap<>();
         if (all != null) {
             for (String field : all.getKeys()) {

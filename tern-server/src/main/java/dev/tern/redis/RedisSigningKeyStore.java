@@ -23,6 +23,8 @@ public final class RedisSigningKeyStore implements SigningKeyStore {
     private static final long POLL_MILLIS = 1_000;
 
     private final RedisBackend redis;
+    /** The ring last read, written back if Redis loses its data (else nodes would disagree on the keys). */
+    private volatile Ring known = new Ring(List.of(), null);
     private String lastCurrent;
 
     public RedisSigningKeyStore(RedisBackend redis) {
@@ -31,8 +33,13 @@ public final class RedisSigningKeyStore implements SigningKeyStore {
 
     @Override
     public Ring load() {
-        Response all = redis.awaitResult(redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.SIGNING_KEYS)));
-        Response current = redis.awaitResult(redis.send(Request.cmd(Command.GET).arg(RedisKeys.SIGNING_CURRENT)));
+        List<Response> replies = redis.awaitResult(redis.batch(List.of(Request.cmd(Command.EXISTS).arg(RedisKeys.SIGNING_SECRET),
+                Request.cmd(Command.HGETALL).arg(RedisKeys.SIGNING_KEYS), Request.cmd(Command.GET).arg(RedisKeys.SIGNING_CURRENT))));
+        if (!RedisBackend.holdsState(replies.get(0)) && known.currentKid() != null) {
+            return known; // Redis lost its data and this node has not put the keys back yet
+        }
+        Response all = replies.get(1);
+        Response current = replies.get(2);
         List<StoredKey> keys = new ArrayList<>();
         if (all != null) {
             for (String kid : all.getKeys()) {
@@ -44,7 +51,9 @@ public final class RedisSigningKeyStore implements SigningKeyStore {
                 }
             }
         }
-        return new Ring(keys, current == null ? null : current.toString());
+        Ring ring = new Ring(keys, current == null ? null : current.toString());
+        known = ring;
+        return ring;
     }
 
     @Override
@@ -61,6 +70,7 @@ public final class RedisSigningKeyStore implements SigningKeyStore {
             changed.run();
             return null;
         }, true);
+        redis.onDataLost(this::restore, false);
         redis.context().runOnContext(v -> {
             redis.channels().listen(RedisKeys.SIGNING_ROTATIONS_CHANNEL, new RedisChannels.Listener() {
                 @Override
@@ -84,6 +94,16 @@ public final class RedisSigningKeyStore implements SigningKeyStore {
                         }
                     }));
         });
+    }
+
+    private io.vertx.core.Future<?> restore() {
+        Ring ring = known;
+        if (ring.currentKid() == null || ring.keys().isEmpty()) {
+            return io.vertx.core.Future.succeededFuture();
+        }
+        Request keys = Request.cmd(Command.HSET).arg(RedisKeys.SIGNING_KEYS);
+        ring.keys().forEach(key -> keys.arg(key.kid()).arg(json(key)));
+        return redis.batch(List.of(keys, Request.cmd(Command.SET).arg(RedisKeys.SIGNING_CURRENT).arg(ring.currentKid()).arg("NX")));
     }
 
     private static String json(StoredKey key) {

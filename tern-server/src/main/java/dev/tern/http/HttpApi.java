@@ -53,9 +53,10 @@ public final class HttpApi {
         TokenRoutes tokens = new TokenRoutes(deps.gateway(), deps.tokenIssuer());
         HealthRoutes health = new HealthRoutes(deps.ready(), deps.metrics());
 
-        router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
+        // Body handlers only where a body is read: on a GET or DELETE, Vert.x's would fail a multipart content type
+        // with an exception, a 500 (found by HttpPortFuzzTest).
         router.get("/caches").handler(caches::list);
-        router.put("/caches/:name").handler(caches::create);
+        router.put("/caches/:name").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(caches::create);
         router.delete("/caches/:name").handler(caches::delete);
 
         router.post("/tokens").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::mint);

@@ -41,9 +41,8 @@ public final class CacheRegistry {
         if (cache != null) {
             return Optional.of(cache);
         }
-        Optional<CacheInfo> stored = store.lookup(name);
-        stored.ifPresent(this::remember);
-        return stored;
+        // Two requests missing the copy at once must get the same incarnation, or isCurrent would fail one of them.
+        return store.lookup(name).map(this::remember);
     }
 
     /**
@@ -78,8 +77,7 @@ public final class CacheRegistry {
         if (!store.insert(cache)) {
             throw TernException.alreadyExists("cache " + name + " already exists");
         }
-        remember(cache);
-        return cache;
+        return remember(cache);
     }
 
     public void delete(String name) {
@@ -98,9 +96,10 @@ public final class CacheRegistry {
         deletionListeners.add(listener);
     }
 
-    private void remember(CacheInfo cache) {
+    /** Holds the cache (keeping an equal copy already held) and returns the instance held. */
+    private CacheInfo remember(CacheInfo cache) {
         learnedAt.put(cache.name(), System.nanoTime());
-        caches.put(cache.name(), cache);
+        return keepIncarnation(cache);
     }
 
     private void forget(String name) {
@@ -111,8 +110,8 @@ public final class CacheRegistry {
     }
 
     /** Stores {@code cache} unless an equal copy is held: re-reading the store must not look like a new incarnation. */
-    private void keepIncarnation(CacheInfo cache) {
-        caches.merge(cache.name(), cache, (held, read) -> held.equals(read) ? held : read);
+    private CacheInfo keepIncarnation(CacheInfo cache) {
+        return caches.merge(cache.name(), cache, (held, read) -> held.equals(read) ? held : read);
     }
 
     /** Brings the copy in line with a snapshot of the store taken at {@code snapshotTaken} (System.nanoTime). */

@@ -74,9 +74,10 @@ public final class HttpApi {
                 errors, deps.browser());
         router.get("/caches/:name/socket").handler(ctx -> socket.handle(ctx.request(), ctx.pathParam("name")));
 
-        router.route("/caches*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
+        // Body handlers only where a body is read: on a GET or DELETE, Vert.x's would fail a multipart content type
+        // with an exception, a 500 (found by HttpPortFuzzTest).
         router.get("/caches").handler(caches::list);
-        router.put("/caches/:name").handler(caches::create);
+        router.put("/caches/:name").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(caches::create);
         router.delete("/caches/:name").handler(caches::delete);
         TopicIntrospectionRoutes topicInsight = new TopicIntrospectionRoutes(deps.gateway());
         router.get("/caches/:name/topics").handler(topicInsight::list);
@@ -84,7 +85,8 @@ public final class HttpApi {
 
         WebhookRoutes webhooks = new WebhookRoutes(deps.webhooks(), deps.webhookDispatcher(), deps.gateway(), deps.authorizer());
         router.get("/caches/:cache/webhooks").handler(webhooks::list);
-        router.put("/caches/:cache/webhooks/:name").handler(webhooks::put);
+        router.put("/caches/:cache/webhooks/:name").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT))
+                .handler(webhooks::put);
         router.get("/caches/:cache/webhooks/:name").handler(webhooks::get);
         router.delete("/caches/:cache/webhooks/:name").handler(webhooks::delete);
         router.get("/caches/:cache/webhooks/:name/secret").handler(webhooks::secret);
@@ -93,10 +95,10 @@ public final class HttpApi {
         router.post("/tokens").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::mint);
         router.post("/tokens/revoke").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(tokens::revoke);
 
-        router.route("/api-keys*").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT));
-        router.post("/api-keys").handler(apiKeys::create);
+        router.post("/api-keys").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT)).handler(apiKeys::create);
         router.get("/api-keys").handler(apiKeys::list);
-        router.post("/api-keys/refresh").handler(apiKeys::refresh);
+        router.post("/api-keys/refresh").handler(BodyHandler.create(false).setBodyLimit(CONTROL_BODY_LIMIT))
+                .handler(apiKeys::refresh);
         router.delete("/api-keys/:id").handler(apiKeys::revoke);
 
         router.get("/signing-keys").handler(signingKeys::list);

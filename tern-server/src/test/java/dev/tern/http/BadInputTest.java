@@ -96,6 +96,9 @@ class BadInputTest {
             "PUT  | /caches/multi    | multipart/form-data; boundary=xyz     | --xyzCRLFbroken",
             "POST | /tokens          | multipart/form-data                   | x--",
             "PUT  | /caches/enc      | 'application/json; charset=bogus-42'  | '{}'",
+            "GET  | /caches/         | multipart/form-data; boundary=x       | ''",
+            "GET  | /caches          | multipart/form-data; boundary=x       | ''",
+            "DELETE | /caches/none   | multipart/form-data; boundary=x       | ''",
     })
     void oddContentTypesOnControlBodies(String method, String path, String contentType, String body) {
         int errorsBefore = log.errorLines().size();

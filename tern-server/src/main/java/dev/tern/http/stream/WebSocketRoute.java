@@ -69,7 +69,7 @@ public final class WebSocketRoute {
                 return;
             }
             WebSocketSession session = new WebSocketSession(keepalives, gateway, metrics, settings, upgraded.result(),
-                    setup.credential, setup.topic);
+                    ChunkedConnectionOutput.attachWebSocket(request), setup.credential, setup.topic);
             if (setup.refused != null) {
                 session.refuse(setup.refused);
             } else {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** The load generator used by bench/run. {@code run} measures one workload on one target; {@code report} tabulates. */
-@Command(name = "tern-bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Run.class, BenchMain.Write.class})
+@Command(name = "tern-bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Run.class, BenchMain.Write.class, BenchMain.Peer.class})
 public final class BenchMain {
 
     public static void main(String[] args) {
@@ -24,7 +24,7 @@ public final class BenchMain {
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one workload against one server.")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout | webhook-throughput | webhook-latency (--subscribers: webhooks)")
+        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout | websocket-fanout | webhook-throughput | webhook-latency (--subscribers: webhooks)")
         String workload;
         @Option(names = "--label", required = true, description = "Workload name in the table.")
         String label;
@@ -61,6 +61,11 @@ public final class BenchMain {
         List<Long> pids = new ArrayList<>();
         @Option(names = "--out", required = true, description = "Result file (appended).")
         Path out;
+        @Option(names = "--streams-per-connection", defaultValue = "100",
+                description = "gRPC Subscribe streams multiplexed on one HTTP/2 connection (1: a connection each).")
+        int streamsPerConnection;
+        @Option(names = "--gc-log", description = "The server's -Xlog:gc file: pauses in the measurement window are reported.")
+        Path gcLog;
 
         @Override
         public Integer call() throws Exception {
@@ -74,7 +79,7 @@ public final class BenchMain {
             List<Context> publisherLoops = all.subList(subscriberLoops, subscriberLoops + 1);
             Target server = new Target(target, host, port, subscriberPort == null ? port : subscriberPort, cache, token,
                     subscriberHosts);
-            Workloads workloads = new Workloads(vertx, loops, publisherLoops, server);
+            Workloads workloads = new Workloads(vertx, loops, publisherLoops, server, streamsPerConnection, gcLog);
             ResultSink sink = new ResultSink(out, label, target);
             System.out.println("== " + label + " on " + target);
             try {
@@ -84,7 +89,9 @@ public final class BenchMain {
                     case "topics":
                     case "grpc-publish":
                     case "grpc-fanout":
-                        workloads.publishLoad(sink, workload.startsWith("grpc-"), connections, topics, subscribers, rate,
+                    case "websocket-fanout":
+                        workloads.publishLoad(sink, workload.startsWith("grpc-") ? "grpc"
+                                        : workload.startsWith("websocket-") ? "websocket" : "sse", connections, topics, subscribers, rate,
                                 (long) (warmup * 1000), (long) (duration * 1000), metrics, pids);
                         break;
                     case "idle":
@@ -104,6 +111,23 @@ public final class BenchMain {
             } finally {
                 Blocking.await(vertx.close());
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "grpc-peer", mixinStandardHelpOptions = true,
+            description = "Serve Momento Publish/Subscribe on plain grpc-java until stopped: the gRPC rows' peer.")
+    static final class Peer implements Callable<Integer> {
+        @Option(names = "--host", defaultValue = "127.0.0.1")
+        String host;
+        @Option(names = "--port", required = true)
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            io.grpc.Server server = GrpcPeer.start(host, port);
+            System.out.println("grpc-java peer listening on " + host + ":" + port);
+            server.awaitTermination();
             return 0;
         }
     }

@@ -17,22 +17,23 @@ import java.util.function.IntUnaryOperator;
  * heartbeat (the server sends one first); items go through the same payload, order and count checks.
  */
 final class GrpcSubscribers {
-    /** Streams per HTTP/2 connection; servers commonly allow 100 concurrent streams. */
-    private static final int STREAMS_PER_CHANNEL = 50;
-
     private GrpcSubscribers() {
     }
 
-    static SubscriberFleet open(Target target, int count, IntUnaryOperator topicOf, Measurement measurement)
-            throws InterruptedException {
-        GrpcChannels channels = new GrpcChannels(target, target.subscriberPort(), (count + STREAMS_PER_CHANNEL - 1) / STREAMS_PER_CHANNEL);
+    /**
+     * Opens {@code count} streams, {@code perConnection} of them multiplexed on each HTTP/2 connection (the SDKs put
+     * up to 100 on one; 1 gives every stream a connection of its own).
+     */
+    static SubscriberFleet open(Target target, int count, int perConnection, IntUnaryOperator topicOf,
+                                Measurement measurement) throws InterruptedException {
+        GrpcChannels channels = new GrpcChannels(target, target.subscriberPort(), (count + perConnection - 1) / perConnection);
         List<SseSubscriber> subscribers = new ArrayList<>(count);
         CountDownLatch connected = new CountDownLatch(count);
         AtomicInteger failed = new AtomicInteger();
         for (int i = 0; i < count; i++) {
             SseSubscriber subscriber = new SseSubscriber(topicOf.applyAsInt(i), measurement);
             subscribers.add(subscriber);
-            PubsubGrpc.PubsubStub stub = PubsubGrpc.newStub(channels.get(i / STREAMS_PER_CHANNEL))
+            PubsubGrpc.PubsubStub stub = PubsubGrpc.newStub(channels.get(i / perConnection))
                     .withInterceptors(channels.authorization);
             _SubscriptionRequest request = _SubscriptionRequest.newBuilder()
                     .setCacheName(target.cache())

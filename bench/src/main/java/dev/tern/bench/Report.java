@@ -11,7 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns the result lines of one benchmark into a Markdown table (workload, metric, Tern, Nchan, Tern/Nchan); several
+ * Turns the result lines of one benchmark into a Markdown table (workload, metric, Tern, its peer, Tern/peer: Nchan,
+ * or the grpc-java server for the gRPC rows); several
  * rounds of the same measurement are summarised by their median. Notes (failures) are listed under the table.
  */
 final class Report {
@@ -39,7 +40,7 @@ final class Report {
 
     String table() {
         StringBuilder out = new StringBuilder();
-        out.append("| Workload | Metric | Tern | Nchan | Tern/Nchan |\n");
+        out.append("| Workload | Metric | Tern | Peer | Tern/Peer |\n");
         out.append("|---|---|--:|--:|--:|\n");
         String lastWorkload = null;
         List<Row> ordered = new ArrayList<>(rows.values());

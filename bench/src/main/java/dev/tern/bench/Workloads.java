@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.HdrHistogram.Histogram;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,12 +19,18 @@ final class Workloads {
     private final List<Context> loops;
     private final List<Context> publisherLoops;
     private final Target target;
+    private final int streamsPerConnection;
+    /** The server's GC log, or null. */
+    private final Path gcLog;
 
-    Workloads(Vertx vertx, List<Context> loops, List<Context> publisherLoops, Target target) {
+    Workloads(Vertx vertx, List<Context> loops, List<Context> publisherLoops, Target target, int streamsPerConnection,
+              Path gcLog) {
         this.vertx = vertx;
         this.loops = loops;
         this.publisherLoops = publisherLoops;
         this.target = target;
+        this.streamsPerConnection = streamsPerConnection;
+        this.gcLog = gcLog;
     }
 
     /**
@@ -31,12 +38,15 @@ final class Workloads {
      * SSE subscribers listen (subscriber {@code i} on topic {@code i % topics}). Rate {@code <= 0}: as fast as the
      * server answers.
      */
-    void publishLoad(ResultSink sink, boolean grpc, int lanes, int topics, int subscribers, double rate,
+    void publishLoad(ResultSink sink, String transport, int lanes, int topics, int subscribers, double rate,
                      long warmupMillis, long durationMillis, List<String> metrics, List<Long> serverPids)
             throws InterruptedException {
         Measurement measurement = new Measurement();
+        boolean grpc = transport.equals("grpc");
         SubscriberFleet fleet = subscribers <= 0 ? null
-                : grpc ? GrpcSubscribers.open(target, subscribers, i -> i % topics, measurement)
+                : transport.equals("websocket")
+                ? WebSocketSubscribers.open(vertx, loops, target, subscribers, i -> i % topics, measurement)
+                : grpc ? GrpcSubscribers.open(target, subscribers, streamsPerConnection, i -> i % topics, measurement)
                 : SubscriberFleet.open(vertx, loops, target, subscribers, i -> i % topics, measurement);
         if (fleet != null) {
             System.out.printf("  %s: %d subscribers connected (%d failed)%n", target.name(),
@@ -53,10 +63,12 @@ final class Workloads {
             CountDownLatch lanesDone = publisher.start(lanes, rate);
             Blocking.sleep(warmupMillis);
             double cpuBefore = ProcessCpu.seconds(serverPids);
+            GcPauses.Mark gcMark = gcLog == null ? null : GcPauses.mark(gcLog);
             measurement.startWindow();
             Blocking.sleep(durationMillis);
             measurement.endWindow();
             double serverCpu = ProcessCpu.seconds(serverPids) - cpuBefore;
+            GcPauses pauses = gcMark == null ? null : gcMark.pausesSince();
             publisher.stop();
             Publisher.awaitLanes(lanesDone);
             if (window != null) {
@@ -84,6 +96,15 @@ final class Workloads {
                         target.name(), serverCpu, seconds, 100 * serverCpu / seconds, micros, unit);
                 if (metrics.contains("cpu")) {
                     sink.add("server CPU per " + unit + " (µs)", micros, "");
+                }
+            }
+            if (pauses != null) {
+                System.out.println("  " + target.name() + ": collector pauses in the window: " + pauses);
+                if (metrics.contains("gc")) {
+                    sink.add("collector pauses in the window", pauses.count(), "");
+                    sink.add("collector pause p99 (ms)", pauses.percentileMillis(99), "");
+                    sink.add("collector pause max (ms)", pauses.maxMillis(), "");
+                    sink.add("collector paused (% of the window)", 100 * pauses.totalMillis() / (seconds * 1000), "");
                 }
             }
             if (fleet == null) {

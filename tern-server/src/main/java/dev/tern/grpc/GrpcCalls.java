@@ -2,7 +2,9 @@ package dev.tern.grpc;
 
 import com.google.protobuf.MessageLite;
 import dev.tern.error.TernException;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.ServiceMethod;
@@ -15,7 +17,25 @@ final class GrpcCalls {
     /** The metadata key Momento clients put their key in (the inner key of a v1 token, no "Bearer"). */
     static final String AUTHORIZATION = "authorization";
 
+    /** The HTTP request of the gRPC call being dispatched on this thread: Vert.x's gRPC API does not expose it. */
+    private static final FastThreadLocal<HttpServerRequest> DISPATCHING = new FastThreadLocal<>();
+
     private GrpcCalls() {
+    }
+
+    /** Hands {@code request} to the gRPC server; call handlers it runs can read it with {@link #httpRequest()}. */
+    static void dispatch(GrpcServer server, HttpServerRequest request) {
+        DISPATCHING.set(request);
+        try {
+            server.handle(request);
+        } finally {
+            DISPATCHING.set(null);
+        }
+    }
+
+    /** Inside a call handler: the call's HTTP request, or null when the server did not call it synchronously. */
+    static HttpServerRequest httpRequest() {
+        return DISPATCHING.get();
     }
 
     static <Req extends MessageLite, Resp extends MessageLite> ServiceMethod<Req, Resp> method(

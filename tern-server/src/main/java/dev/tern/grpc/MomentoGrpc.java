@@ -95,7 +95,7 @@ public final class MomentoGrpc {
             // gRPC-Web from a browser: the SDK reads the status headers of trailers-only answers.
             CorsPolicy.allow(request.response(), allowedOrigin, EXPOSED_HEADERS);
         }
-        server.handle(request);
+        GrpcCalls.dispatch(server, request);
     }
 
     private static boolean isGrpcWeb(HttpServerRequest request) {

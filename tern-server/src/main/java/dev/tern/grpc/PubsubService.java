@@ -15,6 +15,7 @@ import grpc.cache_client.pubsub._TopicValue;
 import grpc.common._Empty;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
@@ -56,6 +57,7 @@ final class PubsubService {
     }
 
     private void subscribe(GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request) {
+        HttpServerRequest http = GrpcCalls.httpRequest();
         request.last().onComplete(received -> {
             if (received.failed()) {
                 errors.fail(request.response(), TernException.badRequest("malformed or missing subscription request"));
@@ -66,7 +68,7 @@ final class PubsubService {
                 TopicKey topic = TopicGateway.topicKey(message.getCacheName(), message.getTopic());
                 StartPosition from = startPosition(message);
                 Principal principal = gateway.authenticate(GrpcCalls.credential(request));
-                SubscribeCall.start(heartbeats, gateway, errors, metrics, request, principal, topic, from);
+                SubscribeCall.start(heartbeats, gateway, errors, metrics, request, http, principal, topic, from);
             } catch (RuntimeException e) {
                 errors.fail(request.response(), e);
             }

@@ -24,6 +24,9 @@ import grpc.cache_client.pubsub._SubscriptionItem;
 import grpc.cache_client.pubsub._SubscriptionRequest;
 import grpc.cache_client.pubsub._TopicItem;
 import grpc.cache_client.pubsub._TopicValue;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.WireFormat;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -36,7 +39,7 @@ import io.vertx.grpc.server.GrpcServerResponse;
  * UNAVAILABLE (reconnect) when the server shuts down.
  */
 final class SubscribeCall implements ResumingSubscription.Sink {
-    private static final _SubscriptionItem HEARTBEAT =
+    static final _SubscriptionItem HEARTBEAT =
             _SubscriptionItem.newBuilder().setHeartbeat(_Heartbeat.getDefaultInstance()).build();
 
     private final GrpcErrors errors;
@@ -44,6 +47,8 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     private final GrpcServerResponse<_SubscriptionRequest, _SubscriptionItem> response;
     /** Binary protobuf on the wire (not gRPC's JSON format), so pre-encoded items can be written as they are. */
     private final boolean protobuf;
+    /** Pre-encoded messages straight to the HTTP/2 stream (gRPC over HTTP/2 in protobuf); null: through Vert.x. */
+    private Http2MessageOutput output;
     private ResumingSubscription subscription;
     private Heartbeats.Beat heartbeat;
     private boolean wroteSinceHeartbeat;
@@ -59,13 +64,21 @@ final class SubscribeCall implements ResumingSubscription.Sink {
 
     /** Subscribes (throwing the gateway's error before anything was sent) and starts streaming. */
     static void start(Heartbeats heartbeats, TopicGateway gateway, GrpcErrors errors, TernMetrics metrics,
-                      GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request, Principal principal,
-                      TopicKey topic, StartPosition from) {
+                      GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request, HttpServerRequest http,
+                      Principal principal, TopicKey topic, StartPosition from) {
         SubscribeCall call = new SubscribeCall(errors, topic, request.response(),
                 request.format() == WireFormat.PROTOBUF);
         call.subscription = ResumingSubscription.open(gateway, principal, topic, from, call, metrics);
         // Written now, before the engine's replay task runs on this context, so it is always the first message.
-        call.response.write(HEARTBEAT);
+        if (call.protobuf && http != null && http.version() == HttpVersion.HTTP_2) {
+            call.response.writeHead(); // the headers leave through Vert.x; every message after them below it
+            call.output = Http2MessageOutput.attach(http);
+        }
+        if (call.output != null) {
+            call.output.write(EncodedItems.heartbeat());
+        } else {
+            call.response.write(HEARTBEAT);
+        }
         call.heartbeat = heartbeats.register(call::heartbeatIfIdle);
         request.exceptionHandler(failure -> call.release());
         request.errorHandler(error -> call.release());
@@ -78,7 +91,15 @@ final class SubscribeCall implements ResumingSubscription.Sink {
             return;
         }
         wroteSinceHeartbeat = true;
-        if (protobuf && event instanceof TopicItem item) {
+        if (output != null) {
+            if (event instanceof TopicItem item) {
+                output.write(EncodedItems.wire(item));
+            } else {
+                ByteBuf encoded = EncodedItems.wire(encode(event));
+                output.write(encoded);
+                encoded.release();
+            }
+        } else if (protobuf && event instanceof TopicItem item) {
             response.writeMessage(EncodedItems.protobuf(item));
         } else {
             response.write(encode(event));
@@ -87,12 +108,16 @@ final class SubscribeCall implements ResumingSubscription.Sink {
 
     @Override
     public boolean writeQueueFull() {
-        return response.writeQueueFull();
+        return output != null ? output.writeQueueFull() : response.writeQueueFull();
     }
 
     @Override
     public void onDrain(Runnable drained) {
-        ResumingSubscription.Sink.drainOnce(response, drained);
+        if (output != null) {
+            output.onDrain(drained);
+        } else {
+            ResumingSubscription.Sink.drainOnce(response, drained);
+        }
     }
 
     @Override
@@ -117,6 +142,7 @@ final class SubscribeCall implements ResumingSubscription.Sink {
         if (!ended) {
             ended = true;
             stopHeartbeats();
+            closeOutput();
             errors.fail(response, error);
         }
     }
@@ -125,6 +151,7 @@ final class SubscribeCall implements ResumingSubscription.Sink {
         if (!ended) {
             ended = true;
             stopHeartbeats();
+            closeOutput();
             errors.end(response, status, message);
         }
     }
@@ -133,8 +160,12 @@ final class SubscribeCall implements ResumingSubscription.Sink {
         if (ended || subscription.isPaused()) {
             return;
         }
-        if (!wroteSinceHeartbeat && !response.writeQueueFull()) {
-            response.write(HEARTBEAT);
+        if (!wroteSinceHeartbeat && !writeQueueFull()) {
+            if (output != null) {
+                output.write(EncodedItems.heartbeat());
+            } else {
+                response.write(HEARTBEAT);
+            }
         }
         wroteSinceHeartbeat = false;
     }
@@ -143,7 +174,14 @@ final class SubscribeCall implements ResumingSubscription.Sink {
     private void release() {
         ended = true;
         stopHeartbeats();
+        closeOutput();
         subscription.close();
+    }
+
+    private void closeOutput() {
+        if (output != null) {
+            output.close();
+        }
     }
 
     private void stopHeartbeats() {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
@@ -18,7 +19,9 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.util.ArrayList;
 
 /**
- * Writes an event stream on an HTTP/1.1 connection as ready-made chunks, straight into the connection's Netty
+ * Writes an event stream as ready-made bytes straight into the connection's Netty pipeline: SSE frames as HTTP/1.1
+ * chunks below the HTTP encoder, or WebSocket text frames below the WebSocket frame encoder
+ * ({@link #attachWebSocket}). For SSE: an event stream on an HTTP/1.1 connection as ready-made chunks, straight into the connection's Netty
  * pipeline below the HTTP encoder. The response head and the stream's first and last frames go through Vert.x as
  * usual; the frames in between are the same bytes for every subscriber of a topic ({@link SseFrame#chunk()}), so a
  * delivery is one buffer handed to the socket instead of an HTTP message encoded per connection. This is where a
@@ -33,6 +36,8 @@ import java.util.ArrayList;
 final class ChunkedConnectionOutput implements SseOutput {
     /** The name Vert.x gives its HTTP/1.x response encoder in the pipeline; writes start just below it. */
     private static final String HTTP_ENCODER = "httpEncoder";
+    /** The name Netty's WebSocket handshake gives the frame encoder; WebSocket frames are written just below it. */
+    private static final String WEBSOCKET_ENCODER = "wsencoder";
     /** Vert.x's content compressor: with it, frames must go through the encoder path to be compressed. */
     private static final String COMPRESSOR = "deflater";
 
@@ -60,14 +65,17 @@ final class ChunkedConnectionOutput implements SseOutput {
     private static final int GATHER_MAX = 16 * 1024;
 
     private final ChannelHandlerContext belowEncoder;
+    /** The encoder writes start below: the HTTP/1.1 encoder (SSE) or the WebSocket frame encoder. */
+    private final String encoderName;
     /** Frames copied together while the connection is backlogged, not yet handed to the pipeline. */
     private ByteBuf gathered;
     private final Context context;
     private WritabilityWatch watch;
     private boolean flushPending;
 
-    private ChunkedConnectionOutput(ChannelHandlerContext belowEncoder, Context context) {
+    private ChunkedConnectionOutput(ChannelHandlerContext belowEncoder, String encoderName, Context context) {
         this.belowEncoder = belowEncoder;
+        this.encoderName = encoderName;
         this.context = context;
     }
 
@@ -84,16 +92,44 @@ final class ChunkedConnectionOutput implements SseOutput {
             return null;
         }
         encoder.channel().config().setWriteBufferWaterMark(STREAM_BUFFER);
-        return new ChunkedConnectionOutput(encoder, context);
+        return new ChunkedConnectionOutput(encoder, HTTP_ENCODER, context);
+    }
+
+    /**
+     * The output for a WebSocket upgraded from this request, writing ready-made frames below the WebSocket frame
+     * encoder; null when frames must go through Vert.x (a compression extension was negotiated, or the pipeline is
+     * not laid out as expected). Call on the socket's context, after the upgrade.
+     */
+    static ChunkedConnectionOutput attachWebSocket(HttpServerRequest request) {
+        if (!(request.connection() instanceof ConnectionBase connection)) {
+            return null;
+        }
+        ChannelPipeline pipeline = connection.channelHandlerContext().pipeline();
+        ChannelHandlerContext encoder = pipeline.context(WEBSOCKET_ENCODER);
+        Context context = Vertx.currentContext();
+        if (encoder == null || context == null || !encoder.executor().inEventLoop()
+                || pipeline.get(WebSocketExtensionEncoder.class) != null) {
+            return null;
+        }
+        encoder.channel().config().setWriteBufferWaterMark(STREAM_BUFFER);
+        return new ChunkedConnectionOutput(encoder, WEBSOCKET_ENCODER, context);
     }
 
     @Override
     public void write(SseFrame frame) {
+        write(frame.chunk());
+    }
+
+    /**
+     * Writes bytes that are already what goes on the wire, shared between connections: this output takes its own
+     * reference.
+     */
+    void write(ByteBuf wire) {
         if (backlogged()) {
-            gather(frame.chunk());
+            gather(wire);
         } else {
             writeGathered();
-            ByteBuf chunk = frame.chunk().retainedDuplicate();
+            ByteBuf chunk = wire.retainedDuplicate();
             if (flushPending || PENDING_FLUSHES.get().behind(belowEncoder.executor())) {
                 belowEncoder.write(chunk, belowEncoder.voidPromise()); // leaves with the rest of this burst
             } else {
@@ -149,7 +185,7 @@ final class ChunkedConnectionOutput implements SseOutput {
     public void onDrain(Runnable drained) {
         if (watch == null) {
             watch = new WritabilityWatch();
-            belowEncoder.pipeline().addAfter(HTTP_ENCODER, null, watch);
+            belowEncoder.pipeline().addAfter(encoderName, null, watch);
         }
         watch.pending = drained;
         if (belowEncoder.channel().isWritable()) {

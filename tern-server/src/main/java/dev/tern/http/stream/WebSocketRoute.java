@@ -71,8 +71,8 @@ public final class WebSocketRoute {
                 }
                 return;
             }
-            WebSocketSession session = new WebSocketSession(keepalives, gateway, publisher, metrics, settings, upgraded.result(),
-                    setup.credential, setup.topic);
+            WebSocketSession session = new WebSocketSession(keepalives, gateway, publisher, metrics, settings,
+                    upgraded.result(), ChunkedConnectionOutput.attachWebSocket(request), setup.credential, setup.topic);
             if (setup.refused != null) {
                 session.refuse(setup.refused);
             } else {

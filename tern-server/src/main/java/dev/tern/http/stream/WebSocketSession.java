@@ -44,6 +44,8 @@ final class WebSocketSession implements ResumingSubscription.Sink {
     private final List<Runnable> drainWaiters = new ArrayList<>(2);
     /** The route's keepalive ticks (one timer per event loop, at the ping interval). */
     private final Heartbeats keepalives;
+    /** Ready-made event frames straight to the connection, gathered while it is backlogged; null: through Vert.x. */
+    private final ChunkedConnectionOutput output;
     private ResumingSubscription subscription;
     private Heartbeats.Beat keepaliveBeat;
     private long lastHeardNanos = System.nanoTime();
@@ -51,8 +53,10 @@ final class WebSocketSession implements ResumingSubscription.Sink {
     private boolean closed;
 
     WebSocketSession(Heartbeats keepalives, TopicGateway gateway, IdempotentPublisher publisher, TernMetrics metrics,
-                     BrowserConfig settings, ServerWebSocket socket, String credential, TopicKey topic) {
+                     BrowserConfig settings, ServerWebSocket socket, ChunkedConnectionOutput output, String credential,
+                     TopicKey topic) {
         this.keepalives = keepalives;
+        this.output = output;
         this.gateway = gateway;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -89,7 +93,12 @@ final class WebSocketSession implements ResumingSubscription.Sink {
             refuse(TernException.internal("internal server error"));
             return;
         }
-        send(WebSocketFrames.HEARTBEAT);
+        if (output != null) {
+            wroteSinceKeepalive = true;
+            output.write(WebSocketFrames.heartbeatFrame());
+        } else {
+            send(WebSocketFrames.HEARTBEAT);
+        }
         keepaliveBeat = keepalives.register(this::keepalive);
     }
 
@@ -101,18 +110,27 @@ final class WebSocketSession implements ResumingSubscription.Sink {
 
     @Override
     public void write(SubscriptionEvent event) {
-        send(WebSocketFrames.event(event));
+        if (output == null) {
+            send(WebSocketFrames.event(event));
+        } else if (!closed) {
+            wroteSinceKeepalive = true;
+            output.write(WebSocketFrames.eventFrame(event));
+        }
     }
 
     @Override
     public boolean writeQueueFull() {
-        return socket.writeQueueFull();
+        return output != null ? output.writeQueueFull() : socket.writeQueueFull();
     }
 
     /** The client fell behind and was cut off; resume once the socket drained. */
     @Override
     public void onDrain(Runnable drained) {
-        drainWaiters.add(drained);
+        if (output != null) {
+            output.onDrain(drained);
+        } else {
+            drainWaiters.add(drained);
+        }
     }
 
     @Override
@@ -206,6 +224,9 @@ final class WebSocketSession implements ResumingSubscription.Sink {
     }
 
     private void closeWith(TernException error) {
+        if (output != null) {
+            output.close(); // the events gathered so far go before the error frame
+        }
         send(WebSocketFrames.error(error, null));
         close(WebSocketCloseCodes.forError(error.kind(), HttpErrors.status(error.kind())), error.getMessage());
     }
@@ -224,6 +245,9 @@ final class WebSocketSession implements ResumingSubscription.Sink {
         }
         closed = true;
         drainWaiters.clear();
+        if (output != null) {
+            output.close();
+        }
         if (subscription != null) {
             subscription.close();
         }

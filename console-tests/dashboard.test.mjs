@@ -169,7 +169,10 @@ test('the dashboard shows what /metrics shows while load runs, and the explorer 
   }, async () => `page ${await shown('stat-publishes')}/${await shown('stat-deliveries')} vs /metrics `
     + `${(await metrics()).get('tern_publishes_total')}/${(await metrics()).get('tern_deliveries_total')}`);
   assert.ok((await shown('stat-publishes')) > 10);
-  assert.equal(await page.locator('#no-webhooks').isVisible(), true);
+  // Webhook lag: the server exports it (0 here, no webhooks), so the page shows its card and chart, not the note.
+  assert.equal(await page.locator('#no-webhooks').isVisible(), false);
+  assert.equal(await shown('stat-webhook-lag'), (await metrics()).get('tern_webhook_lag_messages'));
+  await page.locator('#chart-webhook canvas').waitFor();
   const resumed = load();
 
   // The topic explorer lists the cache's topics, most active first, with their subscribers by transport.

@@ -35,7 +35,7 @@ public final class MultiTopicSubscription {
     /** Most prefixes one connection follows. */
     public static final int MAX_PREFIXES = 10;
     /** A start no topic reaches: the engine answers where the topic stands (see the class comment). */
-    private static final StartPosition PROBE = new StartPosition(Long.MAX_VALUE - 1, 0);
+    private static final StartPosition PROBE = StartPosition.PROBE;
     /** The start of a topic that appeared under a prefix while followed: its first message on. */
     private static final StartPosition FROM_FIRST = new StartPosition(1, 0);
 
@@ -242,7 +242,7 @@ public final class MultiTopicSubscription {
                 sink.write(topic, event);
             } else if (event instanceof Discontinuity gap) {
                 positions.put(topic, new TopicPosition(gap.newSequencePage(), gap.newSequence() - 1));
-                if (probing && gap.lastSequence() == PROBE.sequenceNumber() - 1) {
+                if (probing && StartPosition.answersProbe(gap)) {
                     probing = false;
                     sink.positioned(topic);
                 } else {

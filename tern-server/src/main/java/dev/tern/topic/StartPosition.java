@@ -7,6 +7,12 @@ package dev.tern.topic;
  */
 public record StartPosition(long sequenceNumber, long sequencePage) {
     public static final StartPosition LIVE = new StartPosition(0, 0);
+    /**
+     * A start no topic reaches. The engine answers it at once with a discontinuity that says where the topic stands
+     * (its page and next sequence number) and then delivers live messages, so the caller learns its position with no
+     * race against publishers. {@link #answersProbe} tells that answer from a real loss.
+     */
+    public static final StartPosition PROBE = new StartPosition(Long.MAX_VALUE - 1, 0);
 
     public StartPosition {
         if (sequenceNumber < 0 || sequencePage < 0) {
@@ -16,5 +22,10 @@ public record StartPosition(long sequenceNumber, long sequencePage) {
 
     public boolean isLiveOnly() {
         return sequenceNumber == 0;
+    }
+
+    /** True when {@code gap} is the engine's answer to a subscription that started at {@link #PROBE}. */
+    public static boolean answersProbe(Discontinuity gap) {
+        return gap.lastSequence() == PROBE.sequenceNumber() - 1;
     }
 }

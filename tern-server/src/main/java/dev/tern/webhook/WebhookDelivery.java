@@ -40,6 +40,8 @@ final class WebhookDelivery implements SubscriptionListener {
     private Subscription subscription;
     /** True from the moment a subscription is asked for (an engine may replay before it returns) until cancelled. */
     private boolean listening;
+    /** Subscribed at {@link StartPosition#PROBE} (a new webhook): the engine's first answer is its starting cursor. */
+    private boolean probing;
     private boolean resubscribe;
     private boolean inFlight;
     private long retryTimer = -1;
@@ -116,7 +118,10 @@ final class WebhookDelivery implements SubscriptionListener {
         }
         resubscribe = false;
         DeliveryCursor at = cursor;
-        StartPosition from = at.isNone() ? StartPosition.LIVE
+        // A new webhook starts where the topic stands now, and stores that position at once: a restart before its
+        // first delivery then resumes from there (or says what was lost) instead of silently starting later.
+        probing = at.isNone();
+        StartPosition from = probing ? StartPosition.PROBE
                 : new StartPosition(at.lastSequenceNumber() + 1, at.sequencePage());
         listening = true;
         try {
@@ -140,8 +145,16 @@ final class WebhookDelivery implements SubscriptionListener {
         if (stopped || !listening) {
             return;
         }
+        if (probing && event instanceof Discontinuity gap && StartPosition.answersProbe(gap)) {
+            probing = false;
+            cursor = new DeliveryCursor(gap.newSequencePage(), gap.newSequence() - 1);
+            highestSeen = cursor.lastSequenceNumber();
+            dispatcher.cursorMoved(cacheName, name, this);
+            return;
+        }
         int size;
         if (event instanceof TopicItem item) {
+            probing = false;
             DeliveryCursor at = cursor;
             if (item.sequencePage() == at.sequencePage() && item.sequenceNumber() <= at.lastSequenceNumber()) {
                 return; // already confirmed (a replay overlapping what was delivered)

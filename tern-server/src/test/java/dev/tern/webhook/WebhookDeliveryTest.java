@@ -112,6 +112,37 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aNewWebhookStoresWhereItStartedSoARestartBeforeItsFirstDeliveryIsNoSilentSkip() throws Exception {
+        try (RunningTern tern = RunningTern.start(FAST_RETRIES);
+             WebhookReceiver receiver = WebhookReceiver.start(Duration.ZERO)) {
+            TernHttp http = new TernHttp(tern);
+            tern.createCache("c");
+            receiver.down();
+            putWebhook(tern, "c", "h", "t", receiver.url("/"));
+            awaitDelivering(tern, "c", "h");
+            // Before any delivery, the webhook already holds the topic's position as its cursor.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (TernHttp.json(tern.send("GET", "/caches/c/webhooks/h", null, null).body())
+                    .get("delivery").get("sequence_page").asLong() == 0) {
+                assertThat(System.nanoTime()).as("the new webhook never took a starting position").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            for (int i = 1; i <= 3; i++) {
+                http.publishText("c", "t", tern.superUserKey(), "m" + i);
+            }
+            Thread.sleep(500); // attempts fail while the receiver is down
+            tern.restart();
+            receiver.up();
+            awaitDelivering(tern, "c", "h");
+            // The memory engine forgot m1-m3 in the restart: the receiver is told, then gets what follows.
+            http.publishText("c", "t", tern.superUserKey(), "new");
+            List<Received> got = receiver.awaitCount(2, WAIT);
+            assertThat(got.get(0).json().get("discontinuity").get("last_topic_sequence_number").asLong()).isEqualTo(0);
+            assertThat(got.get(1).json().get("text").asText()).isEqualTo("new");
+        }
+    }
+
+    @Test
     void aReceiverDownLongerThanHistoryGetsExactlyOneDiscontinuityThenTheNewMessages() throws Exception {
         try (RunningTern tern = RunningTern.start(concat(FAST_RETRIES, "--history-messages", "10"));
              WebhookReceiver receiver = WebhookReceiver.start(Duration.ZERO)) {

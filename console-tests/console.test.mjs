@@ -265,6 +265,7 @@ test('the console manages webhooks: create, secret, delivery state, rotate, dele
 
     await row.locator('button', { hasText: 'Delete' }).click();
     await page.locator('#webhooks-status', { hasText: 'Deleted webhook orders-hook' }).waitFor();
+    await row.waitFor({ state: 'detached' }); // the list is read again after the status is shown
     assert.equal(await page.locator('#webhook-list tr').count(), 0);
     await page.screenshot({ path: join(screenshots, 'console-webhooks.png'), fullPage: true });
     assert.deepEqual(pageErrors, []);

@@ -44,7 +44,11 @@ final class GrpcErrors {
         }
         TernException error = TernException.from(failure);
         metrics.recordRejected(error.kind());
-        error.limit().ifPresent(limit -> response.trailers().set(LIMIT_TRAILER, limit.momentoCode()));
+        try {
+            error.limit().ifPresent(limit -> response.trailers().set(LIMIT_TRAILER, limit.momentoCode()));
+        } catch (IllegalStateException alreadyEnded) {
+            return; // see end()
+        }
         end(response, status(error.kind()), error.getMessage());
     }
 
@@ -53,7 +57,13 @@ final class GrpcErrors {
         // Set here, Vert.x keeps it rather than writing its own, over-encoded, grpc-message: in the trailers, or in
         // the headers when nothing was sent yet and the answer is trailers-only.
         String encoded = GrpcStatusMessage.percentEncode(message);
-        response.trailers().set(GrpcStatusMessage.HEADER, encoded);
+        try {
+            response.trailers().set(GrpcStatusMessage.HEADER, encoded);
+        } catch (IllegalStateException alreadyEnded) {
+            // The call already ended (e.g. Vert.x answered a malformed request itself before its end arrived): the
+            // client has its answer, and there is nothing left to send.
+            return;
+        }
         try {
             response.headers().set(GrpcStatusMessage.HEADER, encoded);
         } catch (IllegalStateException headersAlreadySent) {

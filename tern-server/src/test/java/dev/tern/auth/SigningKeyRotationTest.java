@@ -103,6 +103,15 @@ class SigningKeyRotationTest {
             redis.stopEmpty();
             redis.startAgain();
             await().atMost(java.time.Duration.ofSeconds(15)).until(() -> a.send("GET", "/readyz", null, null).statusCode() == 200);
+            // Wait until node A has put the signing keys back: a node started before that makes a signing key of its
+            // own (a known gap, docs/security.md), which is not what this test is about.
+            await().atMost(java.time.Duration.ofSeconds(15)).until(() -> {
+                try {
+                    return kid(token).equals(redis.bulk("GET", "tern:signing-current"));
+                } catch (RuntimeException notYet) {
+                    return false;
+                }
+            });
             // The node put back what Redis lost; a node started now signs and verifies as the first one does.
             await().atMost(java.time.Duration.ofSeconds(40)).until(() -> {
                 try (RunningTern c = RunningTern.start("--engine", "redis", "--redis-url", redis.url())) {

@@ -38,10 +38,11 @@ import java.util.ArrayList;
 final class Http2MessageOutput implements Http2RemoteFlowController.FlowControlled {
     /**
      * How much may wait for one stream, beyond what its window lets through, before its subscriber counts as lagging
-     * ({@code ResumingSubscription}): about a thousand typical items, so that a burst does not cut a stream off, and
-     * bounded, because up to a hundred streams share a connection.
+     * ({@code ResumingSubscription}): the same per subscriber as an SSE or WebSocket connection's stream buffer, so
+     * that a client that pauses for a moment (a collector pause, a burst it decodes slowly) is not cut off sooner on
+     * gRPC than on the other transports. Streams that share a connection each have their own.
      */
-    static final int LAG_BOUND = 128 * 1024;
+    static final int LAG_BOUND = 1024 * 1024;
     private static final int GATHER_INITIAL = 1024;
     private static final Http2Flags NO_FLAGS = new Http2Flags();
     private static final AttributeKey<ConnectionFlush> FLUSH = AttributeKey.valueOf(ConnectionFlush.class.getName());

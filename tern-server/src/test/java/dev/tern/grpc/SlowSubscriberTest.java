@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  */
 class SlowSubscriberTest {
     private static final int HISTORY = 50;
-    private static final int MESSAGES = 400;
+    private static final int MESSAGES = 1_600; // well past the window and the 1 MiB a stream may hold
     private static final String PAYLOAD = "x".repeat(1000);
 
     private RunningTern tern;

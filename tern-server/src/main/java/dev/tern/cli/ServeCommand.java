@@ -142,7 +142,7 @@ public final class ServeCommand implements Callable<Integer> {
     String engine;
 
     @Option(names = "--redis-url", paramLabel = "URL",
-            description = "Redis for --engine redis: redis://[:password@]host:port[/db], or rediss:// for TLS; for a Redis Cluster, one or more seed URLs, comma-separated; behind Sentinel, redis+sentinel://[:password@]host1:26379,host2:26379/mymaster[/db] (rediss+sentinel:// for TLS).")
+            description = "Redis for --engine redis: redis://[:password@]host:port[/db], or rediss:// for TLS; for a Redis Cluster, one or more seed URLs, comma-separated; behind Sentinel, redis+sentinel://[:password@]host1:26379,host2:26379/mymaster[/db][?sentinel_password=…] (rediss+sentinel:// for TLS).")
     String redisUrl;
 
     @Option(names = "--redis-timeout", defaultValue = "2s", converter = DurationConverter.class,

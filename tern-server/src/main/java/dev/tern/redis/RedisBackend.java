@@ -41,7 +41,14 @@ public final class RedisBackend {
     private volatile Redis client;
     private final long timeoutMillis;
     private final RedisChannels channels;
+    /** On a cluster: Tern's copy of the slot table, and where topics' channels are listened to; else null. */
+    private final ClusterSlots slots;
     private final ShardedChannels sharded;
+    /** On a cluster: every node the client may ask for the slot table (the seeds, then each node the table named). */
+    private final java.util.Set<String> clusterEndpoints = new java.util.LinkedHashSet<>();
+    /** On a cluster: the node whose classic pub/sub carries the control channel, and its client. */
+    private String controlEndpoint;
+    private Redis controlClient;
     private final String url;
     private final List<String> urls;
     private final boolean cluster;
@@ -78,17 +85,22 @@ public final class RedisBackend {
         this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
                 .setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
         this.context = vertx.getOrCreateContext();
-        RedisOptions options = options(16);
         if (cluster) {
-            options.setType(RedisClientType.CLUSTER).setEndpoints(new ArrayList<>(urls));
+            clusterEndpoints.addAll(urls);
+            this.client = clusterClient();
+            this.controlEndpoint = urls.get(0);
+            this.controlClient = standaloneClient(controlEndpoint);
         } else {
-            options.setConnectionString(urls.get(0));
+            this.client = Redis.createClient(vertx, options(16).setConnectionString(urls.get(0)));
         }
-        this.client = Redis.createClient(vertx, options);
         // Classic pub/sub reaches every node of a cluster, so the control channel can use any one of them.
-        Redis controlClient = cluster ? standaloneClient(urls.get(0)) : null;
-        this.channels = new RedisChannels(this, () -> cluster ? controlClient : client, () -> redacted(primaryUrl), false);
-        this.sharded = cluster ? new ShardedChannels(this) : null;
+        this.channels = new RedisChannels(this, () -> cluster ? controlClient : client,
+                () -> redacted(cluster ? controlEndpoint : primaryUrl), false);
+        this.slots = cluster ? new ClusterSlots(this, urls) : null;
+        this.sharded = cluster ? new ShardedChannels(this, slots) : null;
+        if (cluster) {
+            slots.onChange(this::followClusterTable);
+        }
         this.sentinel = sentinelUrl != null ? new SentinelPrimary(this, sentinelUrl) : null;
         // WAIT waits a third of the timeout: a write queued behind a WAIT still gets its own within the timeout.
         this.replicatedWrites = minReplicas > 0 ? new ReplicatedWrites(this, minReplicas, Math.max(10, timeoutMillis / 3)) : null;
@@ -108,7 +120,51 @@ public final class RedisBackend {
 
     /** A client for one server (a cluster shard's pub/sub connection). */
     Redis standaloneClient(String connectionString) {
-        return Redis.createClient(vertx, options(2).setConnectionString(connectionString));
+        return standaloneClient(connectionString, 2);
+    }
+
+    /** A client for one server with room for {@code poolSize} connections held at once. */
+    Redis standaloneClient(String connectionString, int poolSize) {
+        return Redis.createClient(vertx, options(poolSize).setConnectionString(connectionString));
+    }
+
+    /** The Vert.x cluster client, asking any of the known nodes for its slot table. */
+    private Redis clusterClient() {
+        return Redis.createClient(vertx, options(16).setType(RedisClientType.CLUSTER)
+                .setEndpoints(new ArrayList<>(clusterEndpoints)));
+    }
+
+    /**
+     * The slot table changed (a failover, a resharding, or the first read). The Vert.x cluster client reads its own
+     * table only from the endpoints it was created with: when the table names nodes it does not know, it is replaced
+     * by one that knows them too, so that losing the seed node does not leave it without a node to ask. The control
+     * channel moves off a node the table no longer names (a dead primary). Redis context.
+     */
+    private void followClusterTable() {
+        java.util.Set<String> nodes = slots.nodes();
+        if (!clusterEndpoints.containsAll(nodes)) {
+            clusterEndpoints.addAll(nodes);
+            Redis old = client;
+            client = clusterClient();
+            vertx.setTimer(timeoutMillis + 1000, id -> old.close());
+        }
+        if (!nodes.isEmpty() && !nodes.contains(controlEndpoint)) {
+            String next = slots.primaries().iterator().next();
+            LOG.info("the Redis control channel moves from {} to {}", redacted(controlEndpoint), redacted(next));
+            Redis old = controlClient;
+            controlEndpoint = next;
+            controlClient = standaloneClient(next);
+            channels.reconnect("the node left the cluster's slot table");
+            vertx.setTimer(timeoutMillis + 1000, id -> old.close());
+        }
+        if (replicatedWrites != null) {
+            replicatedWrites.keepOnly(slots.primaries());
+        }
+    }
+
+    /** On a cluster, Tern's slot table; else null. */
+    ClusterSlots clusterSlots() {
+        return slots;
     }
 
     /** The URL of a cluster node, with the scheme and credentials of the first seed URL. */
@@ -155,10 +211,6 @@ public final class RedisBackend {
         } finally {
             probe.close();
         }
-        if (cluster && minReplicas > 0) {
-            throw new IllegalStateException("--redis-min-replicas is not supported on a Redis Cluster yet (Redis at "
-                    + redacted(url) + " is a cluster)");
-        }
         RedisBackend backend = new RedisBackend(urls, cluster, timeout, null, minReplicas);
         backend.awaitPatiently(timeout);
         backend.begin();
@@ -181,7 +233,7 @@ public final class RedisBackend {
                     primary = probe.awaitResult(probe.onContext(asker::locate));
                     break;
                 } catch (RuntimeException e) {
-                    if (System.nanoTime() > deadline) {
+                    if (System.nanoTime() > deadline || String.valueOf(e.getMessage()).contains(SentinelPrimary.REFUSED)) {
                         throw new IllegalStateException("cannot find the Redis primary: " + e.getMessage());
                     }
                     LOG.warn("waiting for the Redis primary: {}", e.getMessage());
@@ -220,8 +272,8 @@ public final class RedisBackend {
         pingOk = true;
         context.runOnContext(v -> {
             channels.start();
-            if (sharded != null) {
-                sharded.start();
+            if (slots != null) {
+                slots.start();
             }
             if (sentinel != null) {
                 // The fast way to hear of a failover; the health check also asks the Sentinels every 0.5 s.
@@ -396,12 +448,37 @@ public final class RedisBackend {
 
     /** Runs a script by its digest, sending its source when Redis does not have it (e.g. after a restart). */
     Future<Response> eval(LuaScript script, List<String> keys, List<?> args) {
-        return send(scriptRequest(Command.EVALSHA, script.sha1(), keys, args)).recover(failure -> {
+        return sendScript(keys, scriptRequest(Command.EVALSHA, script.sha1(), keys, args)).recover(failure -> {
             String message = String.valueOf(failure.getMessage());
             if (message.startsWith("NOSCRIPT")) {
-                return send(scriptRequest(Command.EVAL, script.source(), keys, args));
+                return sendScript(keys, scriptRequest(Command.EVAL, script.source(), keys, args));
             }
             return Future.failedFuture(failure);
+        });
+    }
+
+    /**
+     * Sends a script. On a cluster it goes to the primary Tern's slot table names for its first key, on a connection
+     * of that shard alone; when the table was stale ({@code MOVED}, {@code ASK}) it is read again and the script goes
+     * through the Vert.x cluster client, which follows the redirection.
+     */
+    private Future<Response> sendScript(List<String> keys, Request request) {
+        if (slots == null || keys.isEmpty()) {
+            return send(request);
+        }
+        return withTimeout(() -> {
+            String primary = slots.primaryOf(keys.get(0));
+            if (primary == null) {
+                return client.send(request);
+            }
+            return slots.primaryClient(primary).send(request).recover(failure -> {
+                String message = String.valueOf(failure.getMessage());
+                if (message.startsWith("MOVED") || message.startsWith("ASK")) {
+                    slots.refresh();
+                    return client.send(request);
+                }
+                return Future.failedFuture(failure);
+            });
         });
     }
 
@@ -487,15 +564,16 @@ public final class RedisBackend {
     private void ping() {
         followPrimary();
         if (replicatedWrites != null) {
-            send(Request.cmd(Command.INFO).arg("replication")).onComplete(ar -> {
-                int attached = ar.succeeded() ? ReplicaStatus.confirmingReplicas(ar.result().toString(), timeoutMillis) : 0;
+            fewestConfirmingReplicas().onComplete(ar -> {
+                int attached = ar.succeeded() ? ar.result() : 0;
                 boolean ok = attached >= minReplicas;
                 if (ok != replicasOk) {
                     if (ok) {
                         LOG.info("the Redis primary has {} replicas attached again (--redis-min-replicas {})", attached, minReplicas);
                     } else {
-                        LOG.warn("the Redis primary has {} replicas attached and current, fewer than --redis-min-replicas {};"
-                                + " publishes fail until enough are back", attached, minReplicas);
+                        LOG.warn("a Redis primary has {} replicas attached and current, fewer than --redis-min-replicas {};"
+                                + " publishes {} until enough are back", attached, minReplicas,
+                                cluster ? "to its shard fail" : "fail");
                     }
                 }
                 replicasOk = ok;
@@ -515,6 +593,27 @@ public final class RedisBackend {
                 restore();
             }
         });
+    }
+
+    /**
+     * The replicas attached and current on the primary (on a cluster: on the shard primary that has the fewest), as
+     * its {@code INFO replication} tells.
+     */
+    private Future<Integer> fewestConfirmingReplicas() {
+        Request info = Request.cmd(Command.INFO).arg("replication");
+        if (slots == null) {
+            return send(info).map(reply -> ReplicaStatus.confirmingReplicas(reply.toString(), timeoutMillis));
+        }
+        if (!slots.isKnown()) {
+            return Future.succeededFuture(0);
+        }
+        List<Future<Integer>> counts = new ArrayList<>();
+        for (String primary : slots.primaries()) {
+            counts.add(timed(() -> slots.probe(primary).send(info))
+                    .map(reply -> ReplicaStatus.confirmingReplicas(reply.toString(), timeoutMillis))
+                    .otherwise(0));
+        }
+        return Future.all(counts).map(all -> counts.stream().mapToInt(Future::result).min().orElse(0));
     }
 
     private void restore() {
@@ -549,6 +648,9 @@ public final class RedisBackend {
             }
             if (sharded != null) {
                 sharded.stop();
+            }
+            if (slots != null) {
+                slots.stop();
             }
             quiet.countDown();
         });

@@ -20,6 +20,8 @@ import java.util.List;
  * that the primary changed; Tern needs to know, to move its pub/sub and its replica-acknowledged writes.
  */
 final class SentinelPrimary {
+    /** In the message when the Sentinels refused Tern's credentials: waiting will not help. */
+    static final String REFUSED = "require a password";
     private final RedisBackend backend;
     private final SentinelUrl url;
     private final List<Redis> sentinels = new ArrayList<>();
@@ -45,8 +47,13 @@ final class SentinelPrimary {
 
     private Future<String> ask(int tried, List<String> failures, boolean anyAnswered) {
         if (tried == sentinels.size()) {
+            boolean refused = failures.stream().anyMatch(f -> f.contains("NOAUTH") || f.contains("WRONGPASS"));
             String why = anyAnswered
                     ? "the Sentinels at " + url.describe() + " know no primary named '" + url.masterName() + "'"
+                    : refused
+                    ? "the Sentinels at " + url.describe() + " " + REFUSED + " that Tern "
+                            + (url.sentinelUserInfo() == null ? "was not given (add ?sentinel_password=… to --redis-url)"
+                            : "has wrong (sentinel_password in --redis-url)") + " (" + String.join("; ", failures) + ")"
                     : "no Sentinel at " + url.describe() + " answered (" + String.join("; ", failures) + ")";
             return Future.failedFuture(TernException.unavailable(why));
         }

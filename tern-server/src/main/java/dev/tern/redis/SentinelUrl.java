@@ -4,18 +4,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Redis behind Sentinel: {@code redis+sentinel://[[user]:password@]host1:26379,host2:26379/mymaster[/db]}
+ * A Redis behind Sentinel:
+ * {@code redis+sentinel://[[user]:password@]host1:26379,host2:26379/mymaster[/db][?sentinel_password=…[&sentinel_user=…]]}
  * ({@code rediss+sentinel://} for TLS). The Sentinels are asked where the primary named {@code mymaster} is; the
- * credentials and database apply to that primary (Sentinels are contacted without credentials, over TLS when the
- * scheme asks for it).
+ * credentials and database before the query apply to that primary. Sentinels that require a password
+ * ({@code requirepass} in their configuration) get the {@code sentinel_password} (and {@code sentinel_user}, for an
+ * ACL user); without it they are contacted without credentials, and never with the primary's. Over TLS when the
+ * scheme asks for it.
  *
- * @param tls        TLS to the Sentinels and the primary
- * @param userInfo   {@code user:password} or {@code :password} as written (URL-encoded), or null
- * @param sentinels  {@code host:port} of each Sentinel, in the order given
- * @param masterName the name the Sentinels monitor the primary under
- * @param database   the database number, or null for the default
+ * @param tls              TLS to the Sentinels and the primary
+ * @param userInfo         {@code user:password} or {@code :password} as written (URL-encoded), or null
+ * @param sentinels        {@code host:port} of each Sentinel, in the order given
+ * @param masterName       the name the Sentinels monitor the primary under
+ * @param database         the database number, or null for the default
+ * @param sentinelUserInfo the Sentinels' {@code user:password} or {@code :password} (URL-encoded), or null
  */
-public record SentinelUrl(boolean tls, String userInfo, List<String> sentinels, String masterName, Integer database) {
+public record SentinelUrl(boolean tls, String userInfo, List<String> sentinels, String masterName, Integer database,
+                          String sentinelUserInfo) {
     public static final String SCHEME = "redis+sentinel://";
     public static final String TLS_SCHEME = "rediss+sentinel://";
     private static final int DEFAULT_SENTINEL_PORT = 26379;
@@ -37,7 +42,14 @@ public record SentinelUrl(boolean tls, String userInfo, List<String> sentinels, 
             throw new IllegalArgumentException("a Sentinel --redis-url names the primary after the Sentinels" + example);
         }
         String authority = rest.substring(0, slash);
-        String[] path = rest.substring(slash + 1).split("/", -1);
+        String pathAndQuery = rest.substring(slash + 1);
+        String sentinelUserInfo = null;
+        int question = pathAndQuery.indexOf('?');
+        if (question >= 0) {
+            sentinelUserInfo = sentinelCredentials(pathAndQuery.substring(question + 1), example);
+            pathAndQuery = pathAndQuery.substring(0, question);
+        }
+        String[] path = pathAndQuery.split("/", -1);
         String userInfo = null;
         int at = authority.lastIndexOf('@');
         if (at >= 0) {
@@ -75,12 +87,34 @@ public record SentinelUrl(boolean tls, String userInfo, List<String> sentinels, 
             }
             database = Integer.parseInt(path[1]);
         }
-        return new SentinelUrl(tls, userInfo, List.copyOf(sentinels), masterName, database);
+        return new SentinelUrl(tls, userInfo, List.copyOf(sentinels), masterName, database, sentinelUserInfo);
     }
 
-    /** The URL of one Sentinel, for the client that asks it. */
+    /** {@code sentinel_password=…[&sentinel_user=…]} as the Sentinels' {@code user:password} (still URL-encoded). */
+    private static String sentinelCredentials(String query, String example) {
+        String user = "";
+        String password = null;
+        for (String parameter : query.split("&")) {
+            int equals = parameter.indexOf('=');
+            String name = equals < 0 ? parameter : parameter.substring(0, equals);
+            String value = equals < 0 ? "" : parameter.substring(equals + 1);
+            switch (name) {
+                case "sentinel_password" -> password = value;
+                case "sentinel_user" -> user = value;
+                default -> throw new IllegalArgumentException("a Sentinel --redis-url takes only sentinel_password and"
+                        + " sentinel_user after '?', not '" + name + "'" + example);
+            }
+        }
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("a Sentinel --redis-url with a query names a non-empty sentinel_password"
+                    + " (e.g. " + SCHEME + "host1:26379/mymaster?sentinel_password=secret)");
+        }
+        return user + ":" + password;
+    }
+
+    /** The URL of one Sentinel (with the Sentinels' credentials, if any), for the client that asks it. */
     String sentinelEndpoint(String hostPort) {
-        return (tls ? "rediss://" : "redis://") + hostPort;
+        return (tls ? "rediss://" : "redis://") + (sentinelUserInfo == null ? "" : sentinelUserInfo + "@") + hostPort;
     }
 
     /** The URL of the primary the Sentinels named, with this URL's credentials and database. */

@@ -2,10 +2,6 @@ package dev.tern.redis;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-import io.vertx.redis.client.impl.ZModem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,43 +13,35 @@ import java.util.Map;
 /**
  * Sharded pub/sub on a Redis Cluster: a topic's channel is served by the shard that owns its slot (the same slot as
  * the topic's keys, thanks to the hash tag), so messages travel only between that shard and the nodes listening.
- * Keeps one pub/sub connection per shard in use and follows the slot table: when a slot moves (or a shard is lost),
- * its channels are listened to again on their new owner, and their listeners catch up from the stream.
- * Redis context only.
+ * Keeps one pub/sub connection per shard in use and follows the slot table ({@link ClusterSlots}): when a slot moves
+ * (resharding, or a shard's failover that promoted its replica), its channels are listened to again on their new
+ * owner, and their listeners catch up from the stream. Redis context only.
  */
 final class ShardedChannels implements ChannelSubscriptions {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedChannels.class);
-    private static final long REFRESH_MILLIS = 5_000;
 
     private final RedisBackend backend;
+    private final ClusterSlots slots;
     private final Map<String, RedisChannels> shards = new HashMap<>();
     private final Map<String, String> placement = new HashMap<>();
     private final Map<String, RedisChannels.Listener> listeners = new HashMap<>();
     private final Map<String, List<Promise<Void>>> unplaced = new HashMap<>();
-    private List<SlotRange> slots = List.of();
-    private boolean refreshing;
 
-    private record SlotRange(int start, int end, String endpoint) {
-    }
-
-    ShardedChannels(RedisBackend backend) {
+    ShardedChannels(RedisBackend backend, ClusterSlots slots) {
         this.backend = backend;
-    }
-
-    void start() {
-        refresh();
-        backend.vertx().setPeriodic(REFRESH_MILLIS, id -> refresh());
+        this.slots = slots;
+        slots.onChange(this::follow);
     }
 
     @Override
     public Future<Void> listen(String channel, RedisChannels.Listener listener) {
         listeners.put(channel, listener);
-        String endpoint = owner(channel);
+        String endpoint = slots.primaryOf(channel);
         if (endpoint == null) {
             // The slot table is not known yet: listen once it is.
             Promise<Void> placed = Promise.promise();
             unplaced.computeIfAbsent(channel, c -> new ArrayList<>()).add(placed);
-            refresh();
+            slots.refresh();
             return placed.future();
         }
         placement.put(channel, endpoint);
@@ -72,7 +60,7 @@ final class ShardedChannels implements ChannelSubscriptions {
 
     @Override
     public boolean isConnected() {
-        if (slots.isEmpty()) {
+        if (!slots.isKnown()) {
             return false;
         }
         for (RedisChannels shard : shards.values()) {
@@ -89,66 +77,42 @@ final class ShardedChannels implements ChannelSubscriptions {
 
     private RedisChannels shard(String endpoint) {
         return shards.computeIfAbsent(endpoint, url -> {
-            RedisChannels shard = new RedisChannels(backend, fixed(backend.standaloneClient(url)), () -> RedisBackend.redacted(url), true);
-            shard.onLost(this::refresh);
+            io.vertx.redis.client.Redis client = backend.standaloneClient(url);
+            RedisChannels shard = new RedisChannels(backend, () -> client, () -> RedisBackend.redacted(url), true);
+            // A lost shard may mean a failover: read the table at once rather than at the next tick.
+            shard.onLost(slots::refresh);
             shard.start();
             return shard;
         });
     }
 
-    private static java.util.function.Supplier<io.vertx.redis.client.Redis> fixed(io.vertx.redis.client.Redis client) {
-        return () -> client;
-    }
-
-    private String owner(String channel) {
-        int slot = ZModem.generate(channel);
-        for (SlotRange range : slots) {
-            if (slot >= range.start && slot <= range.end) {
-                return range.endpoint;
-            }
-        }
-        return null;
-    }
-
-    /** Reads the slot table and moves every channel whose slot changed owner. */
-    private void refresh() {
-        if (refreshing) {
-            return;
-        }
-        refreshing = true;
-        backend.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).onComplete(ar -> {
-            refreshing = false;
-            if (ar.failed()) {
-                if (slots.isEmpty()) {
-                    backend.vertx().setTimer(250, id -> refresh());
+    /** The slot table changed: moves every channel whose slot has another owner, and closes unused shards. */
+    private void follow() {
+        for (Map.Entry<String, RedisChannels.Listener> entry : new ArrayList<>(listeners.entrySet())) {
+            String channel = entry.getKey();
+            String now = slots.primaryOf(channel);
+            String before = placement.get(channel);
+            if (now != null && !now.equals(before)) {
+                LOG.info("channel {} moved to {}", channel, RedisBackend.redacted(now));
+                if (before != null && shards.containsKey(before)) {
+                    shards.get(before).unlisten(channel);
                 }
-                return;
-            }
-            List<SlotRange> table = new ArrayList<>();
-            for (Response range : ar.result()) {
-                Response master = range.get(2);
-                String host = master.get(0).toString();
-                table.add(new SlotRange(range.get(0).toInteger(), range.get(1).toInteger(),
-                        backend.endpointUrl(host, master.get(1).toInteger())));
-            }
-            slots = table;
-            for (Map.Entry<String, RedisChannels.Listener> entry : new ArrayList<>(listeners.entrySet())) {
-                String channel = entry.getKey();
-                String now = owner(channel);
-                String before = placement.get(channel);
-                if (now != null && !now.equals(before)) {
-                    LOG.info("channel {} moved to {}", channel, RedisBackend.redacted(now));
-                    if (before != null && shards.containsKey(before)) {
-                        shards.get(before).unlisten(channel);
-                    }
-                    placement.put(channel, now);
-                    Future<Void> listening = shard(now).listen(channel, entry.getValue());
-                    List<Promise<Void>> waiting = unplaced.remove(channel);
-                    if (waiting != null) {
-                        listening.onComplete(done -> waiting.forEach(promise -> promise.handle(done)));
-                    }
+                placement.put(channel, now);
+                Future<Void> listening = shard(now).listen(channel, entry.getValue());
+                List<Promise<Void>> waiting = unplaced.remove(channel);
+                if (waiting != null) {
+                    listening.onComplete(done -> waiting.forEach(promise -> promise.handle(done)));
                 }
             }
+        }
+        // A shard that owns no slot any more (a dead primary replaced by its replica) would otherwise keep retrying.
+        java.util.Set<String> primaries = slots.primaries();
+        shards.entrySet().removeIf(entry -> {
+            if (!primaries.contains(entry.getKey()) && !entry.getValue().hasListeners()) {
+                entry.getValue().stop();
+                return true;
+            }
+            return false;
         });
     }
 }

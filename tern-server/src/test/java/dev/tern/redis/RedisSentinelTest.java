@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -99,8 +98,8 @@ class RedisSentinelTest {
 
         AtomicLong killedAt = new AtomicLong();
         AtomicLong firstAfterKill = new AtomicLong();
-        Publisher onA = keep(new Publisher(a, "a", history, killedAt, firstAfterKill));
-        Publisher onB = keep(new Publisher(b, "b", history, killedAt, firstAfterKill));
+        LoadPublisher onA = keep(new LoadPublisher("a", value -> publish(a, "load", value), history, killedAt, firstAfterKill));
+        LoadPublisher onB = keep(new LoadPublisher("b", value -> publish(b, "load", value), history, killedAt, firstAfterKill));
         RedisNodesTest.sleep(1500);
 
         RunningRedis primary = redis.primary();
@@ -116,7 +115,7 @@ class RedisSentinelTest {
         RedisNodesTest.sleep(1500);
         onA.close();
         onB.close();
-        assertThat(onA.acknowledgedAfterKill + onB.acknowledgedAfterKill).as("publishes succeed after the failover").isPositive();
+        assertThat(onA.acknowledgedAfterKill() + onB.acknowledgedAfterKill()).as("publishes succeed after the failover").isPositive();
         waitUntil(history::settled, Duration.ofSeconds(20));
         List<Integer> gaps = history.discontinuitiesPerSubscriber();
         return new Outcome(history.check(), (firstAfterKill.get() - killedAt.get()) / 1_000_000,
@@ -142,6 +141,30 @@ class RedisSentinelTest {
         }
         assertThat(waitUntil(() -> publish(a, "wait", "again") == 204, Duration.ofSeconds(20))).isTrue();
         assertThat(awaitStatus(a, "/readyz", 200, Duration.ofSeconds(10))).as("ready again").isTrue();
+    }
+
+    @Test
+    void sentinelsThatRequireAPasswordAreAskedWithTheOneInTheUrlAlsoAfterAFailover() {
+        RunningRedisSentinel redis = keep(RunningRedisSentinel.start("s3ntinel-secret"));
+        assertThatThrownBy(() -> keep(RunningTern.start("--engine", "redis", "--redis-url", redis.urlWithoutPassword(),
+                "--redis-timeout", "200ms")))
+                .rootCause().hasMessageContaining("require a password that Tern was not given")
+                .hasMessageContaining("?sentinel_password=");
+        assertThatThrownBy(() -> keep(RunningTern.start("--engine", "redis", "--redis-url",
+                redis.urlWithoutPassword() + "?sentinel_password=wrong", "--redis-timeout", "200ms")))
+                .rootCause().hasMessageContaining("require a password that Tern has wrong")
+                .hasMessageNotContaining("s3ntinel-secret");
+
+        RunningTern a = node(redis, 0);
+        a.createCache(CACHE);
+        assertThat(publish(a, "guarded", "before")).isEqualTo(204);
+        RunningRedis primary = redis.primary();
+        primary.kill();
+        redis.awaitPrimaryOtherThan(primary, 60);
+        // Tern learns of the new primary only from the Sentinels (switch announcement or poll), both with the password.
+        assertThat(waitUntil(() -> publish(a, "guarded", "after") == 204, Duration.ofSeconds(30)))
+                .as("publishes succeed on the new primary").isTrue();
+        assertThat(awaitStatus(a, "/readyz", 200, Duration.ofSeconds(10))).as("ready on the new primary").isTrue();
     }
 
     @Test
@@ -215,37 +238,5 @@ class RedisSentinelTest {
             RedisNodesTest.sleep(50);
         }
         return condition.getAsBoolean();
-    }
-
-    /** Publishes {@code <name>-<n>} in a loop on one node, recording each outcome in the history. */
-    private final class Publisher implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-        volatile long acknowledgedAfterKill;
-
-        Publisher(RunningTern node, String name, PublishHistory history, AtomicLong killedAt, AtomicLong firstAfterKill) {
-            thread = new Thread(() -> {
-                for (int i = 1; running.get(); i++) {
-                    String value = name + "-" + i;
-                    long startedAt = System.nanoTime();
-                    int status = publish(node, "load", value);
-                    history.publishedWithStatus(value, status);
-                    if (status == 204 && killedAt.get() != 0 && startedAt > killedAt.get()) {
-                        acknowledgedAfterKill++;
-                        firstAfterKill.compareAndSet(0, System.nanoTime());
-                    }
-                    if (status != 204) {
-                        RedisNodesTest.sleep(20);
-                    }
-                }
-            }, "publisher-" + name);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(15_000);
-        }
     }
 }

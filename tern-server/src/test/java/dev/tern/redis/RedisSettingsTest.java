@@ -54,6 +54,17 @@ class RedisSettingsTest {
         assertThat(url.primaryEndpoint("10.0.0.9", 6380)).isEqualTo("redis://:pw@10.0.0.9:6380/3");
         assertThat(url.describe()).doesNotContain("pw");
         assertThat(SentinelUrl.parse("rediss+sentinel://s1/m").primaryEndpoint("h", 1)).isEqualTo("rediss://h:1");
+        assertThat(url.sentinelEndpoint("s1:26379")).isEqualTo("redis://s1:26379");
+        SentinelUrl guarded = SentinelUrl.parse("redis+sentinel://:pw@s1:26379/mymaster/2?sentinel_password=s%40cret");
+        assertThat(guarded.sentinelEndpoint("s1:26379")).isEqualTo("redis://:s%40cret@s1:26379");
+        assertThat(guarded.primaryEndpoint("h", 1)).isEqualTo("redis://:pw@h:1/2");
+        assertThat(guarded.describe()).doesNotContain("cret");
+        assertThat(SentinelUrl.parse("redis+sentinel://s1/m?sentinel_user=tern&sentinel_password=x").sentinelEndpoint("s1:1"))
+                .isEqualTo("redis://tern:x@s1:1");
+        assertThatThrownBy(() -> RunningTern.config("--engine", "redis", "--redis-url", "redis+sentinel://s1/m?password=x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sentinel_password");
+        assertThatThrownBy(() -> RunningTern.config("--engine", "redis", "--redis-url", "redis+sentinel://s1/m?sentinel_user=u"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-empty sentinel_password");
         assertThat(RunningTern.config().redisMinReplicas()).isZero();
         assertThatThrownBy(() -> RunningTern.config("--engine", "redis", "--redis-url", "redis+sentinel://s1:26379"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names the primary");

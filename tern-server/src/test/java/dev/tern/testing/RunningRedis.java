@@ -182,15 +182,27 @@ public final class RunningRedis implements AutoCloseable {
 
     /** As {@link #bulk}, to any Redis (or Sentinel) on a loopback port. */
     static String bulkAt(int port, String... words) {
+        return bulkAtAuthenticated(port, null, words);
+    }
+
+    /** As {@link #bulk}, to a Redis (or Sentinel) that requires a password ({@code AUTH} first), or none when null. */
+    static String bulkAtAuthenticated(int port, String password, String... words) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(5000);
-            StringBuilder request = new StringBuilder("*").append(words.length).append("\r\n");
-            for (String word : words) {
-                request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
+            StringBuilder request = new StringBuilder();
+            if (password != null) {
+                appendCommand(request, "AUTH", password);
             }
+            appendCommand(request, words);
             socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
             java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            if (password != null) {
+                String authorised = readLine(in);
+                if (!authorised.equals("+OK")) {
+                    return authorised;
+                }
+            }
             String header = readLine(in);
             if (!header.startsWith("$")) {
                 return header;
@@ -204,6 +216,13 @@ public final class RunningRedis implements AutoCloseable {
             return new String(body, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void appendCommand(StringBuilder request, String... words) {
+        request.append('*').append(words.length).append("\r\n");
+        for (String word : words) {
+            request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
         }
     }
 
@@ -231,6 +250,10 @@ public final class RunningRedis implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
     }
 
     /** Kills Redis at once (SIGKILL), as a crash or a lost machine would: nothing is saved or flushed. */

@@ -20,13 +20,21 @@ public final class RunningRedisSentinel implements AutoCloseable {
     private final List<RunningRedis> servers = new ArrayList<>();
     private final List<Process> sentinels = new ArrayList<>();
     private final List<Integer> sentinelPorts = new ArrayList<>();
+    /** The password the Sentinels require ({@code requirepass}), or null. */
+    private final String sentinelPassword;
     private Path dir;
 
-    private RunningRedisSentinel() {
+    private RunningRedisSentinel(String sentinelPassword) {
+        this.sentinelPassword = sentinelPassword;
     }
 
     public static RunningRedisSentinel start() {
-        RunningRedisSentinel setup = new RunningRedisSentinel();
+        return start(null);
+    }
+
+    /** As {@link #start()}, with Sentinels that require {@code sentinelPassword} (of clients and of each other). */
+    public static RunningRedisSentinel start(String sentinelPassword) {
+        RunningRedisSentinel setup = new RunningRedisSentinel(sentinelPassword);
         try {
             RunningRedis primary = RunningRedis.start();
             setup.servers.add(primary);
@@ -62,6 +70,8 @@ public final class RunningRedisSentinel implements AutoCloseable {
                 "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
                 "sentinel failover-timeout " + MASTER_NAME + " 4000",
                 "sentinel parallel-syncs " + MASTER_NAME + " 1",
+                sentinelPassword == null ? "" : "requirepass " + sentinelPassword,
+                sentinelPassword == null ? "" : "sentinel sentinel-pass " + sentinelPassword,
                 ""));
         Process process = new ProcessBuilder(RunningRedis.binary("redis-server"), config.toString(), "--sentinel")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel-" + port + ".log").toFile()).start();
@@ -69,7 +79,7 @@ public final class RunningRedisSentinel implements AutoCloseable {
         sentinelPorts.add(port);
         await(() -> {
             try {
-                return RunningRedis.bulkAt(port, "PING").equals("+PONG");
+                return RunningRedis.bulkAtAuthenticated(port, sentinelPassword, "PING").equals("+PONG");
             } catch (UncheckedIOException notYet) {
                 return false;
             }
@@ -94,17 +104,25 @@ public final class RunningRedisSentinel implements AutoCloseable {
         return true;
     }
 
-    private static String sentinelInfo(int port) {
+    private String sentinelInfo(int port) {
         try {
-            String info = RunningRedis.bulkAt(port, "INFO", "sentinel");
+            String info = RunningRedis.bulkAtAuthenticated(port, sentinelPassword, "INFO", "sentinel");
             return info == null ? "" : info;
         } catch (UncheckedIOException e) {
             return "";
         }
     }
 
-    /** {@code redis+sentinel://} URL of the three Sentinels and the primary's name, as {@code --redis-url} takes it. */
+    /**
+     * {@code redis+sentinel://} URL of the three Sentinels and the primary's name, as {@code --redis-url} takes it
+     * (with the Sentinels' password, if they require one).
+     */
     public String url() {
+        return urlWithoutPassword() + (sentinelPassword == null ? "" : "?sentinel_password=" + sentinelPassword);
+    }
+
+    /** {@link #url()} without the Sentinels' password. */
+    public String urlWithoutPassword() {
         StringBuilder url = new StringBuilder("redis+sentinel://");
         for (int i = 0; i < sentinelPorts.size(); i++) {
             url.append(i == 0 ? "" : ",").append("127.0.0.1:").append(sentinelPorts.get(i));

@@ -24,7 +24,7 @@ public final class BenchMain {
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one workload against one server.")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout | websocket-fanout | webhook-throughput | webhook-latency (--subscribers: webhooks)")
+        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout | websocket-fanout | multi-topic (Tern: --subscribers clients x --topics-per-subscriber) | webhook-throughput | webhook-latency (--subscribers: webhooks)")
         String workload;
         @Option(names = "--label", required = true, description = "Workload name in the table.")
         String label;
@@ -64,6 +64,12 @@ public final class BenchMain {
         @Option(names = "--streams-per-connection", defaultValue = "100",
                 description = "gRPC Subscribe streams multiplexed on one HTTP/2 connection (1: a connection each).")
         int streamsPerConnection;
+        @Option(names = "--topics-per-subscriber", defaultValue = "20",
+                description = "multi-topic: topics each client follows (--subscribers clients).")
+        int topicsPerSubscriber;
+        @Option(names = "--connection-per-topic",
+                description = "multi-topic: one SSE connection per topic instead of one multi-topic stream per client.")
+        boolean connectionPerTopic;
         @Option(names = "--gc-log", description = "The server's -Xlog:gc file: pauses in the measurement window are reported.")
         Path gcLog;
 
@@ -93,6 +99,10 @@ public final class BenchMain {
                         workloads.publishLoad(sink, workload.startsWith("grpc-") ? "grpc"
                                         : workload.startsWith("websocket-") ? "websocket" : "sse", connections, topics, subscribers, rate,
                                 (long) (warmup * 1000), (long) (duration * 1000), metrics, pids);
+                        break;
+                    case "multi-topic":
+                        workloads.multiTopicLoad(sink, subscribers, topicsPerSubscriber, connectionPerTopic, connections,
+                                rate, (long) (warmup * 1000), (long) (duration * 1000), metrics, pids);
                         break;
                     case "idle":
                         workloads.idleSubscribers(sink, subscribers, pids);

@@ -123,8 +123,12 @@ final class SseStreamReader {
     }
 
     static byte[] request(Target target, String host, int topic) {
+        return request(target, host, target.topicPath(topic));
+    }
+
+    static byte[] request(Target target, String host, String pathAndQuery) {
         StringBuilder request = new StringBuilder()
-                .append("GET ").append(target.topicPath(topic)).append(" HTTP/1.1\r\n")
+                .append("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append(':').append(target.subscriberPort()).append("\r\n")
                 .append("Accept: text/event-stream\r\n");
         if (target.token() != null && !target.token().isEmpty()) {

@@ -83,8 +83,13 @@ final class SseSubscriber implements SseParser.Listener {
             discontinuities++;
             return;
         }
+        onPayload(data, 0, length);
+    }
+
+    /** A message's value, {@code data[offset, offset+length)}: checked and counted (also for a shared connection). */
+    void onPayload(byte[] data, int offset, int length) {
         long now = BenchClock.nanos();
-        Payload payload = Payload.decode(data, 0, length);
+        Payload payload = Payload.decode(data, offset, length);
         if (payload == null || payload.topic != topic) {
             foreign++;
             return;
@@ -99,6 +104,11 @@ final class SseSubscriber implements SseParser.Listener {
         orderDigest = orderDigest * 1_000_003L + ((long) payload.lane << 40 | payload.laneSequence);
         received++;
         measurement.delivered(payload.sentNanos, now);
+    }
+
+    /** A shared connection carries this topic: {@link #pause()} pauses it. */
+    void readFrom(NetSocket shared) {
+        socket = shared;
     }
 
     /** Stops reading; the connection is closed with its client. */

@@ -18,4 +18,13 @@ record Target(String name, String host, int port, int subscriberPort, String cac
     String topicPath(int topic) {
         return "/topics/" + cache + "/t" + topic;
     }
+
+    /** Tern's stream of many topics of the cache: {@code /caches/{cache}/events?topic=t1&topic=t2...}. */
+    String eventsPath(int[] topics) {
+        StringBuilder path = new StringBuilder("/caches/").append(cache).append("/events");
+        for (int i = 0; i < topics.length; i++) {
+            path.append(i == 0 ? '?' : '&').append("topic=t").append(topics[i]);
+        }
+        return path.toString();
+    }
 }

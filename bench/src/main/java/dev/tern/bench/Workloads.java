@@ -53,6 +53,50 @@ final class Workloads {
                     subscribers - fleet.failedToConnect, fleet.failedToConnect);
             Blocking.sleep(SUBSCRIBERS_SETTLE_MILLIS);
         }
+        measureLoad(sink, measurement, fleet, grpc, lanes, topics, rate, warmupMillis, durationMillis, metrics,
+                serverPids);
+    }
+
+    /**
+     * Tern only: {@code clients} clients following {@code topicsPerClient} topics each (client {@code c}: topics
+     * {@code c*k .. c*k+k-1}, one subscriber per topic), on one multi-topic SSE connection per client or, with
+     * {@code connectionPerTopic}, one SSE connection per topic. Reports the server's resident memory per subscription
+     * (the RSS delta from before the clients connected to 3 s after), then publishes with {@code lanes} connections
+     * to random topics among all of them and reports as {@link #publishLoad} does (every message checked delivered,
+     * in order, per topic). Run it on a freshly started server, so that memory touched earlier does not hide the cost.
+     */
+    void multiTopicLoad(ResultSink sink, int clients, int topicsPerClient, boolean connectionPerTopic, int lanes,
+                        double rate, long warmupMillis, long durationMillis, List<String> metrics,
+                        List<Long> serverPids) throws InterruptedException {
+        if (serverPids.isEmpty()) {
+            throw new IllegalArgumentException("--pids is required to measure server memory");
+        }
+        int topics = clients * topicsPerClient;
+        Measurement measurement = new Measurement();
+        Blocking.sleep(1_000);
+        ProcessMemory before = ProcessMemory.of(serverPids);
+        SubscriberFleet fleet = connectionPerTopic
+                ? SubscriberFleet.open(vertx, loops, target, topics, i -> i, measurement)
+                : MultiTopicSubscribers.open(vertx, loops, target, clients, topicsPerClient, measurement);
+        int connections = connectionPerTopic ? topics : clients;
+        System.out.printf("  %s: %d clients x %d topics on %d connections (%d failed to connect)%n", target.name(),
+                clients, topicsPerClient, connections, fleet.failedToConnect);
+        Blocking.sleep(3_000);
+        ProcessMemory after = ProcessMemory.of(serverPids);
+        long followed = fleet.subscribers.stream().filter(s -> !s.ended && s.failure == null).count();
+        System.out.printf("  %s: %d of %d subscriptions live; RSS %d -> %d KiB, PSS %d -> %d KiB%n", target.name(),
+                followed, topics, before.rssKib, after.rssKib, before.pssKib, after.pssKib);
+        String note = followed == topics ? "" : "FAILED: " + followed + " of " + topics + " subscriptions live";
+        sink.add("RSS per subscription (KiB)", (after.rssKib - before.rssKib) / (double) Math.max(1, followed), note);
+        sink.add("RSS with all connected (MiB)", after.rssKib / 1024.0, "");
+        measureLoad(sink, measurement, fleet, false, lanes, topics, rate, warmupMillis, durationMillis, metrics,
+                serverPids);
+    }
+
+    /** Publishes and measures while {@code fleet} (null: nobody) listens; closes the fleet. */
+    private void measureLoad(ResultSink sink, Measurement measurement, SubscriberFleet fleet, boolean grpc, int lanes,
+                             int topics, double rate, long warmupMillis, long durationMillis, List<String> metrics,
+                             List<Long> serverPids) throws InterruptedException {
         DeliveryWindow window = null;
         try (PublishLanes publisher = grpc ? new GrpcPublisher(target, lanes, topics, measurement)
                 : new Publisher(vertx, publisherLoops, target, topics, measurement)) {

@@ -12,6 +12,7 @@ import dev.tern.topic.SubscriberTransport;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.TopicItem;
 import dev.tern.topic.TopicKey;
+import dev.tern.topic.TopicWatcher;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -136,21 +137,34 @@ public final class MultiTopicSubscription {
             throw TernException.badRequest("a connection follows at most " + MAX_PREFIXES + " prefixes");
         }
         boolean[] opening = {true};
-        Subscription watch = gateway.watchTopics(principal, cacheName, prefix, topic -> {
-            if (topics.containsKey(topic) || ended) {
-                return;
+        Subscription watch = gateway.watchTopics(principal, cacheName, prefix, new TopicWatcher() {
+            @Override
+            public void found(TopicKey topic, boolean existed) {
+                if (topics.containsKey(topic) || ended) {
+                    return;
+                }
+                // Topics there when the watch began start live (or where the client resumes); later ones, from their
+                // first message.
+                StartPosition start = resumeOr(topic, existed && !resumeAt.resuming() ? PROBE : FROM_FIRST);
+                if (opening[0]) {
+                    subscribe(topic, start); // a refusal while opening refuses the prefix: the caller answers it
+                    return;
+                }
+                try {
+                    subscribe(topic, start);
+                } catch (TernException e) {
+                    metrics.recordRejected(e.kind());
+                    sink.fail(topic, e);
+                }
             }
-            // Topics there now start live (or where the client resumes); topics that appear later, from their start.
-            StartPosition start = resumeOr(topic, opening[0] && !resumeAt.resuming() ? PROBE : FROM_FIRST);
-            if (opening[0]) {
-                subscribe(topic, start); // a refusal refuses the prefix: the caller answers it
-                return;
-            }
-            try {
-                subscribe(topic, start);
-            } catch (TernException e) {
-                metrics.recordRejected(e.kind());
-                sink.fail(topic, e);
+
+            @Override
+            public void ended(SubscriptionEnd reason) {
+                // A stream of prefixes alone has no topic subscription to hear the cache's deletion from.
+                if (!ended) {
+                    ended = true;
+                    sink.end(reason);
+                }
             }
         });
         opening[0] = false;

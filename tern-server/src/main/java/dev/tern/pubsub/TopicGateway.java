@@ -24,10 +24,9 @@ import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicSnapshot;
 import dev.tern.topic.TopicValue;
+import dev.tern.topic.TopicWatcher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-
-import java.util.function.Consumer;
 
 import java.util.List;
 
@@ -161,22 +160,38 @@ public final class TopicGateway {
     }
 
     /**
-     * Tells {@code found} of every topic of the cache whose name starts with {@code prefix}: those that exist now,
-     * at once, and each created later, on the caller's context. 403 unless the token may subscribe to every topic
-     * the prefix can match; each topic is still authorized and counted when it is subscribed to.
+     * Tells {@code watcher} of every topic of the cache whose name starts with {@code prefix} (those there now and
+     * each created later, see {@link TopicEngine#watchTopics}), and of the cache's deletion. 403 unless the token may
+     * subscribe to every topic the prefix can match; each topic is still authorized and counted when it is
+     * subscribed to. 400 when the engine cannot watch (a Redis Cluster).
      */
-    public Subscription watchTopics(Principal principal, String cacheName, String prefix, Consumer<TopicKey> found) {
+    public Subscription watchTopics(Principal principal, String cacheName, String prefix, TopicWatcher watcher) {
         authorizer.authorizeTopicPrefix(principal, TopicAction.SUBSCRIBE, cacheName, prefix);
-        caches.require(cacheName);
+        CacheInfo cache = caches.require(cacheName);
+        Subscription watch;
         try {
-            return engine.watchTopics(cacheName, topic -> {
-                if (topic.topicName().startsWith(prefix)) {
-                    found.accept(topic);
+            watch = engine.watchTopics(cacheName, new TopicWatcher() {
+                @Override
+                public void found(TopicKey topic, boolean existed) {
+                    if (topic.topicName().startsWith(prefix)) {
+                        watcher.found(topic, existed);
+                    }
+                }
+
+                @Override
+                public void ended(SubscriptionEnd reason) {
+                    watcher.ended(reason);
                 }
             });
         } catch (UnsupportedOperationException e) {
-            throw TernException.badRequest("prefix subscriptions are not available with this engine; name the topics");
+            throw TernException.badRequest("prefix subscriptions are not available on a Redis Cluster; name the topics");
         }
+        if (!caches.isCurrent(cache)) {
+            // Raced the cache's deletion: the engine ended its watchers before this one was added.
+            watch.cancel();
+            throw TernException.cacheNotFound(cache.name());
+        }
+        return watch;
     }
 
     /**

@@ -69,6 +69,19 @@ final class RedisKeys {
         return PREFIX + "topic:{" + cacheName + "/*";
     }
 
+    /** Pattern matching the meta hash of every topic of a cache (a node following a prefix lists them). */
+    static String cacheTopicMetaPattern(String cacheName) {
+        return PREFIX + "topic:{" + cacheName + "/*}:meta";
+    }
+
+    /**
+     * Channel: the name of each topic of the cache as it is created (given a new page), for the nodes that follow a
+     * prefix of the cache. Names never contain glob characters, so the patterns above need no escaping.
+     */
+    static String topicsChannel(String cacheName) {
+        return PREFIX + "topics:{" + cacheName + "}";
+    }
+
     /** Sorted set: live node ids, scored by when each last shared its subscription counts (epoch ms). */
     static final String NODES = PREFIX + "nodes";
 

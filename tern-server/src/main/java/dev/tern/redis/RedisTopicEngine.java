@@ -18,6 +18,7 @@ import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicSettings;
 import dev.tern.topic.TopicSnapshot;
 import dev.tern.topic.TopicValue;
+import dev.tern.topic.TopicWatcher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,6 +62,7 @@ public final class RedisTopicEngine implements TopicEngine {
     private final long ttlMillis;
     private final Map<TopicKey, NodeTopic> topics = new HashMap<>();
     private final Counters counters = new Counters();
+    private final RedisTopicWatches watches;
     private final long sweepTimer;
     private volatile int topicCount;
     private volatile boolean closed;
@@ -69,6 +71,7 @@ public final class RedisTopicEngine implements TopicEngine {
         this.redis = redis;
         this.settings = settings;
         this.ttlMillis = Math.max(1000, settings.idleTimeout().toMillis());
+        this.watches = new RedisTopicWatches(redis);
         long sweepMillis = Math.max(100, Math.min(10_000, ttlMillis / 3));
         this.sweepTimer = redis.vertx().setPeriodic(sweepMillis, id -> sweep());
     }
@@ -80,7 +83,7 @@ public final class RedisTopicEngine implements TopicEngine {
                 List.of(RedisKeys.meta(key), RedisKeys.stream(key)),
                 List.of(settings.historyMessages(), ttlMillis, TopicRecords.kind(value), value.bytes(),
                         publisherId == null ? "" : publisherId, RedisKeys.channel(key), redis.publishCommand(),
-                        settings.historyBytes()))
+                        settings.historyBytes(), topicsChannel(key), key.topicName()))
                 .map(reply -> {
                     counters.publishes.increment();
                     return new PublishReceipt(reply.get(0).toLong(), reply.get(1).toLong());
@@ -104,7 +107,21 @@ public final class RedisTopicEngine implements TopicEngine {
 
     @Override
     public void deleteCache(String cacheName) {
-        redis.context().runOnContext(v -> endWhere(key -> key.cacheName().equals(cacheName), SubscriptionEnd.CACHE_DELETED));
+        redis.context().runOnContext(v -> {
+            watches.end(cacheName::equals, SubscriptionEnd.CACHE_DELETED);
+            endWhere(key -> key.cacheName().equals(cacheName), SubscriptionEnd.CACHE_DELETED);
+        });
+    }
+
+    /** Topics created on any node are announced through Redis (see {@link RedisTopicWatches}); 400 on a cluster. */
+    @Override
+    public Subscription watchTopics(String cacheName, TopicWatcher watcher) {
+        return watches.watch(cacheName, watcher);
+    }
+
+    /** Where a new topic is announced for prefix watchers; none on a cluster, which does not offer prefixes. */
+    private String topicsChannel(TopicKey key) {
+        return redis.isCluster() ? "" : RedisKeys.topicsChannel(key.cacheName());
     }
 
     @Override
@@ -113,6 +130,7 @@ public final class RedisTopicEngine implements TopicEngine {
         CountDownLatch done = new CountDownLatch(1);
         redis.context().runOnContext(v -> {
             redis.vertx().cancelTimer(sweepTimer);
+            watches.end(cacheName -> true, SubscriptionEnd.SHUTDOWN);
             endWhere(key -> true, SubscriptionEnd.SHUTDOWN);
             done.countDown();
         });
@@ -236,7 +254,8 @@ public final class RedisTopicEngine implements TopicEngine {
 
     private Future<TopicState> read(TopicKey key, long fromSequence, long knownPage, long pinSinceMillis) {
         return redis.eval(LuaScript.READ, List.of(RedisKeys.meta(key), RedisKeys.stream(key)),
-                        List.of(fromSequence, settings.historyMessages(), ttlMillis, knownPage, pinSinceMillis))
+                        List.of(fromSequence, settings.historyMessages(), ttlMillis, knownPage, pinSinceMillis,
+                                topicsChannel(key), key.topicName()))
                 .map(reply -> {
                     long page = reply.get(0).toLong();
                     return new TopicState(page, reply.get(1).toLong(), TopicRecords.fromStream(page, reply.get(2)),

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -76,7 +75,8 @@ public final class InMemoryTopicEngine implements TopicEngine {
 
     @Override
     public void deleteCache(String cacheName) {
-        watches.remove(cacheName); // a cache created again with the name is a new cache: its watchers start afresh
+        // A cache created again with the name is a new cache: its watchers end with the old one.
+        endWatches(watches.remove(cacheName), SubscriptionEnd.CACHE_DELETED);
         endWhere(key -> key.cacheName().equals(cacheName), SubscriptionEnd.CACHE_DELETED);
     }
 
@@ -102,6 +102,9 @@ public final class InMemoryTopicEngine implements TopicEngine {
     @Override
     public void close() {
         vertx.cancelTimer(evictionTimer);
+        for (String cacheName : List.copyOf(watches.keySet())) {
+            endWatches(watches.remove(cacheName), SubscriptionEnd.SHUTDOWN);
+        }
         endWhere(key -> true, SubscriptionEnd.SHUTDOWN);
     }
 
@@ -111,14 +114,14 @@ public final class InMemoryTopicEngine implements TopicEngine {
     }
 
     @Override
-    public Subscription watchTopics(String cacheName, Consumer<TopicKey> listener) {
+    public Subscription watchTopics(String cacheName, TopicWatcher watcher) {
         Context context = Objects.requireNonNull(Vertx.currentContext(), "watchTopics must be called on a Vert.x context");
-        TopicWatch watch = new TopicWatch(cacheName, context, listener);
+        TopicWatch watch = new TopicWatch(cacheName, context, watcher);
         watches.computeIfAbsent(cacheName, name -> new CopyOnWriteArrayList<>()).add(watch);
         try {
             for (TopicKey key : topics.keySet()) {
                 if (key.cacheName().equals(cacheName)) {
-                    watch.tell(key);
+                    watch.tell(key, true);
                 }
             }
         } catch (RuntimeException e) {
@@ -148,7 +151,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
         if (watching != null) {
             // Told after the topic is in the map (this runs inside computeIfAbsent), so a watcher that subscribes finds it.
             for (TopicWatch watch : watching) {
-                watch.context.runOnContext(v -> watch.tell(key));
+                watch.context.runOnContext(v -> watch.tell(key, false));
             }
         }
         topicsPerCache.computeIfAbsent(key.cacheName(), name -> new AtomicInteger()).incrementAndGet();
@@ -159,19 +162,28 @@ public final class InMemoryTopicEngine implements TopicEngine {
     private final class TopicWatch implements Subscription {
         final String cacheName;
         final Context context;
-        final Consumer<TopicKey> listener;
+        final TopicWatcher watcher;
         volatile boolean cancelled;
 
-        TopicWatch(String cacheName, Context context, Consumer<TopicKey> listener) {
+        TopicWatch(String cacheName, Context context, TopicWatcher watcher) {
             this.cacheName = cacheName;
             this.context = context;
-            this.listener = listener;
+            this.watcher = watcher;
         }
 
-        void tell(TopicKey key) {
+        void tell(TopicKey key, boolean existed) {
             if (!cancelled) {
-                listener.accept(key);
+                watcher.found(key, existed);
             }
+        }
+
+        void end(SubscriptionEnd reason) {
+            context.runOnContext(v -> {
+                if (!cancelled) {
+                    cancelled = true;
+                    watcher.ended(reason);
+                }
+            });
         }
 
         @Override
@@ -181,6 +193,12 @@ public final class InMemoryTopicEngine implements TopicEngine {
             if (watching != null) {
                 watching.remove(this);
             }
+        }
+    }
+
+    private static void endWatches(List<TopicWatch> ended, SubscriptionEnd reason) {
+        if (ended != null) {
+            ended.forEach(watch -> watch.end(reason));
         }
     }
 

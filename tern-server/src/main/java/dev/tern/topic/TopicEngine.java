@@ -2,7 +2,6 @@ package dev.tern.topic;
 
 import io.vertx.core.Future;
 
-import java.util.function.Consumer;
 import java.util.List;
 
 /**
@@ -21,12 +20,13 @@ public interface TopicEngine {
     Subscription subscribe(TopicKey topic, StartPosition from, SubscriptionListener listener);
 
     /**
-     * Tells {@code listener} of the cache's topics: at once (on the calling thread) of every topic that exists now,
-     * and later (on the caller's Vert.x context) of each topic created after, until the returned watch is cancelled.
-     * A topic may be told more than once. For prefix subscriptions; engines that cannot tell throw
+     * Tells {@code watcher} of the cache's topics (on the caller's Vert.x context): of every topic that exists now
+     * ({@code existed}: at once on the calling thread, or, for an engine that must ask elsewhere, soon after), and of
+     * each topic created later, until the returned watch is cancelled; and of the cache's deletion or the engine's
+     * shutdown, which ends the watch. For prefix subscriptions; engines that cannot tell throw
      * {@link UnsupportedOperationException}.
      */
-    default Subscription watchTopics(String cacheName, Consumer<TopicKey> listener) {
+    default Subscription watchTopics(String cacheName, TopicWatcher watcher) {
         throw new UnsupportedOperationException("this engine cannot list a cache's topics");
     }
 

@@ -3,9 +3,10 @@
 -- on the topic's channel. Because Redis runs a script as one step, two nodes can never assign the same number.
 -- KEYS: 1 meta hash, 2 stream.  ARGV: 1 history length, 2 time to live (ms), 3 kind (t|b), 4 value,
 -- 5 publisher id ('' for none), 6 channel, 7 PUBLISH (or SPUBLISH: sharded pub/sub on a Redis Cluster),
--- 8 history bytes (the values' total size kept, as --history-bytes; the newest message is always kept).
+-- 8 history bytes (the values' total size kept, as --history-bytes; the newest message is always kept),
+-- 9 the cache's topics channel ('' for none), 10 the topic's name (announced there when the topic is new).
 -- topic_page (topic_page.lua, sent before this script): the page, new when the topic is new or the primary changed.
-local page = topic_page(KEYS[1], KEYS[2])
+local page = topic_page(KEYS[1], KEYS[2], ARGV[9], ARGV[10])
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 -- 'ms': when Redis stored it (epoch ms), so that a live-only subscriber can be placed by time (see read.lua).
 local clock = redis.call('TIME')

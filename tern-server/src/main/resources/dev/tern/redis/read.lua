@@ -4,8 +4,9 @@
 -- KEYS: 1 meta hash, 2 stream.  ARGV: 1 first sequence number wanted (0: none), 2 most messages to return,
 -- 3 time to live (ms), 4 the page the caller knows ('0': any); on another page, history is read from its start;
 -- 5 a time (epoch ms, '0': none): also answer the first sequence number stored at or after it (a live-only
--- subscriber's start), or the next number to be given when nothing retained is that recent.
-local page = topic_page(KEYS[1], KEYS[2])
+-- subscriber's start), or the next number to be given when nothing retained is that recent; 6 the cache's topics
+-- channel ('' for none), 7 the topic's name (announced there when the topic is new).
+local page = topic_page(KEYS[1], KEYS[2], ARGV[6], ARGV[7])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 local seq = redis.call('HGET', KEYS[1], 'seq')

@@ -6,7 +6,10 @@
 -- continues on a new page, greater than the old one, from 1: no position can name two messages. The stream is
 -- emptied with it (its entry ids are sequence numbers on the old page). Also a new or expired topic gets a new page.
 -- Pages are Redis's clock in microseconds (below 2^53, for JavaScript clients), and at least the old page + 1.
-local function topic_page(meta, stream)
+-- A topic that gets a new page is announced (its name) on the cache's topics channel, for the nodes that follow a
+-- prefix of the cache ('' for none: a Redis Cluster, where prefixes are not offered); a PUBLISH nobody listens to
+-- costs Redis next to nothing, and it happens once per topic creation, not per message.
+local function topic_page(meta, stream, announce_channel, topic_name)
   local info = redis.call('INFO', 'replication')
   local epoch = string.match(info, 'master_replid:(%w+)') or '?'
   local state = redis.call('HMGET', meta, 'page', 'epoch')
@@ -21,5 +24,8 @@ local function topic_page(meta, stream)
   end
   redis.call('DEL', stream)
   redis.call('HSET', meta, 'page', fresh, 'seq', 0, 'bytes', 0, 'epoch', epoch)
+  if announce_channel ~= '' then
+    redis.call('PUBLISH', announce_channel, topic_name)
+  end
   return fresh
 end

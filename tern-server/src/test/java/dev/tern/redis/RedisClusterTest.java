@@ -58,6 +58,16 @@ class RedisClusterTest {
     }
 
     @Test
+    void aPrefixIsRefusedOnAClusterWhereNoNodeCanListTheTopics() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(b.uri("/caches/sharded/events?prefix=room-"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", b.superUserKey())
+                .header("Accept", "text/event-stream").GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("Redis Cluster");
+    }
+
+    @Test
     void topicsOnEveryShardDeliverLiveAcrossNodes() {
         for (int t = 0; t < 9; t++) {
             String topic = "live-" + t;

@@ -126,6 +126,18 @@ class MultiTopicStreamTest {
     }
 
     @Test
+    void aStreamOfPrefixesAloneEndsWhenItsCacheIsDeleted() throws Exception {
+        tern.createCache("m-gone");
+        try (SseTestClient stream = SseTestClient.subscribe(tern, "/caches/m-gone/events?prefix=room-&" + token)) {
+            assertThat(tern.send("DELETE", "/caches/m-gone", null, null).statusCode()).isEqualTo(204);
+            JsonNode end = data(stream.next());
+            assertThat(end.get("end").get("reason").asText()).isEqualTo("cache_deleted");
+            assertThat(end.get("end").get("status").asInt()).isEqualTo(404);
+            assertThat(stream.awaitEnd(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
     void aPrefixNeedsATokenWhoseScopeCoversItAndTopicsOutsideItAreRefused() throws Exception {
         String rooms = "token=" + TernHttp.urlEncode(tern.mintToken("{\"expires_in_seconds\":600,\"permissions\":"
                 + "[{\"role\":\"subscribeonly\",\"cache\":\"m\",\"topic\":{\"prefix\":\"chat-\"}},"

@@ -4,18 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tern.testing.RunningRedis;
 import dev.tern.testing.RunningTern;
 import dev.tern.testing.TernHttp;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The multi-topic event stream with --engine redis: named topics across nodes; prefixes are refused (not yet). */
+/** The multi-topic event stream with --engine redis: named topics and prefixes across nodes. */
 class RedisMultiTopicStreamTest {
     private static RunningRedis redis;
     private static RunningTern a;
@@ -70,10 +70,62 @@ class RedisMultiTopicStreamTest {
     }
 
     @Test
-    void aPrefixIsRefusedWithABadRequest() {
-        HttpResponse<InputStream> response = SseTestClient.open(b, "/caches/rm/events?prefix=room-&token="
-                + TernHttp.urlEncode(a.superUserKey()));
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(SseTestClient.bodyOf(response)).contains("prefix");
+    void aPrefixOnOneNodeFollowsTopicsThereAndTopicsCreatedOnTheOtherNode() throws Exception {
+        a.createCache("rp");
+        String key = a.superUserKey();
+        TernHttp onA = new TernHttp(a);
+        TernHttp onB = new TernHttp(b);
+        assertThat(onA.publishText("rp", "room-old", key, "before").statusCode()).isEqualTo(204);
+        double before = onB.subscribers();
+        try (SseTestClient stream = SseTestClient.subscribe(b, "/caches/rp/events?prefix=room-&token="
+                + TernHttp.urlEncode(key))) {
+            // room-old is found by listing the cache's topics in Redis; B listens for new topics before it lists.
+            onB.awaitSubscribers((int) before + 1);
+            // A topic there when the stream opened is followed live, from where node B read it (just after).
+            String seen = null;
+            for (int i = 0; seen == null && i < 50; i++) {
+                assertThat(onA.publishText("rp", "room-old", key, "live " + i).statusCode()).isEqualTo(204);
+                SseParser.Event event = stream.poll(Duration.ofMillis(200));
+                seen = event == null ? null : text(event);
+            }
+            assertThat(seen).startsWith("room-old/live ");
+            // Topics created on node A after the stream opened: from their first message, in order.
+            assertThat(onA.publishText("rp", "room-new", key, "n1").statusCode()).isEqualTo(204);
+            assertThat(onA.publishText("rp", "roomy", key, "outside the prefix").statusCode()).isEqualTo(204);
+            assertThat(onA.publishText("rp", "room-new", key, "n2").statusCode()).isEqualTo(204);
+            assertThat(onA.publishText("rp", "room-old", key, "last").statusCode()).isEqualTo(204);
+            List<String> got = new ArrayList<>();
+            while (got.size() < 3) {
+                String next = text(stream.next());
+                if (!next.startsWith("room-old/live ")) { // later messages of the loop above
+                    got.add(next);
+                }
+            }
+            assertThat(got.stream().filter(t -> t.startsWith("room-new/")).toList())
+                    .containsExactly("room-new/n1", "room-new/n2");
+            assertThat(got).contains("room-old/last");
+            // Only a node with a prefix watcher listens for the cache's new topics: node B, not node A.
+            assertThat(redis.command("PUBLISH", "tern:topics:{rp}", "not-a-room")).isEqualTo(":1");
+        }
+        // The last watcher gone, node B stops listening.
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> redis.command("PUBLISH", "tern:topics:{rp}", "not-a-room").equals(":0"));
+    }
+
+    @Test
+    void aStreamOfPrefixesAloneEndsWhenItsCacheIsDeletedOnTheOtherNode() throws Exception {
+        a.createCache("rgone");
+        try (SseTestClient stream = SseTestClient.subscribe(b, "/caches/rgone/events?prefix=room-&token="
+                + TernHttp.urlEncode(a.superUserKey()))) {
+            assertThat(a.send("DELETE", "/caches/rgone", null, null).statusCode()).isEqualTo(204);
+            JsonNode end = TernHttp.json(stream.next().data());
+            assertThat(end.get("end").get("reason").asText()).isEqualTo("cache_deleted");
+            assertThat(stream.awaitEnd(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    private static String text(SseParser.Event event) {
+        JsonNode data = TernHttp.json(event.data());
+        return data.get("topic").asText() + "/" + data.get("item").get("value").get("text").asText();
     }
 }

@@ -121,7 +121,8 @@ test('the dashboard shows what /metrics shows while load runs, and the explorer 
   await page.fill('#cache', 'dash');
   await page.click('#explore');
   const loadRow = page.locator('#topic-list tr[data-topic="load"]');
-  await loadRow.waitFor();
+  await eventually(async () => (await loadRow.count()) > 0,
+    async () => `no row for dash/load; the explorer says: ${await page.locator('#topics-status').textContent()}`, 60);
   assert.equal(await page.locator('#topic-list tr').first().getAttribute('data-topic'), 'load');
   assert.equal(await loadRow.locator('td').nth(1).textContent(), '2');
   assert.equal(await loadRow.locator('td').nth(3).textContent(), '2');

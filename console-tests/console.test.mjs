@@ -1,54 +1,19 @@
 // End-to-end test of the console page: a real Tern server (the built jar) and the page in headless Chromium.
 //   cd console-tests && npm ci && npm test        (build the jar first: ./mvnw -B -pl tern-server -DskipTests package)
-// Environment: TERN_JAR (default ../tern-server/target/tern.jar), CHROMIUM_PATH (default /usr/bin/chromium).
+// Environment: see harness.mjs.
 // The screenshot is written to console-tests/screenshots/console.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { skip, screenshots, startTern, launchBrowser } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const jar = process.env.TERN_JAR || join(here, '..', 'tern-server', 'target', 'tern.jar');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const screenshots = join(here, 'screenshots');
-// Outside CI a machine without Chromium skips the test (and says so); under CI=true it must run.
-const skip = !existsSync(chromiumPath) && process.env.CI !== 'true'
-  ? `${chromiumPath} is missing (apt-get install chromium, or set CHROMIUM_PATH)` : false;
-
-let server;
+let tern;
+let browser;
 let baseUrl;
 let superUserKey;
-let context;
 let page;
-const pageErrors = [];
-const dataDir = mkdtempSync(join(tmpdir(), 'tern-console-data-'));
-const profileDir = mkdtempSync(join(tmpdir(), 'tern-console-profile-'));
-
-/** Starts the jar on a free port and resolves with its base URL once it logs that it listens. */
-function startServer() {
-  assert.ok(existsSync(jar), `${jar} is missing: build it with ./mvnw -B -pl tern-server -DskipTests package`);
-  server = spawn('java', ['-jar', jar, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir,
-    '--history-messages', '3', '--access-log', 'false'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = output.match(/Tern listening on [^:\s]+:(\d+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
+let pageErrors;
 
 async function publishFromOutside(cache, topic, text) {
   const response = await fetch(`${baseUrl}/topics/${cache}/${topic}`, {
@@ -66,34 +31,16 @@ before(async () => {
   if (skip) {
     return;
   }
-  baseUrl = await startServer();
-  superUserKey = readFileSync(join(dataDir, 'superuser-api-key'), 'utf8').trim();
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 1100 },
-  });
-  page = context.pages()[0] || await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) {
-      pageErrors.push(message.text());
-    }
-  });
+  tern = await startTern('--history-messages', '3');
+  ({ url: baseUrl, key: superUserKey } = tern);
+  browser = await launchBrowser({ width: 1280, height: 1100 });
+  ({ page, pageErrors } = browser);
   page.on('dialog', (dialog) => dialog.accept());
 });
 
 after(async () => {
-  await context?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
+  await tern?.stop();
 });
 
 test('the console creates a cache, publishes and shows messages live over SSE and WebSocket', { skip }, async () => {

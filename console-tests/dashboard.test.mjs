@@ -1,53 +1,21 @@
 // End-to-end test of the live dashboard (/dashboard): a real Tern server (the built jar) under load, the page in
-// headless Chromium. It checks that the page shows what /metrics shows and that the topic explorer follows a topic.
+// headless Chromium. It checks that the page shows what /metrics shows and that the topic explorer follows a topic,
+// and, on two nodes sharing a real redis-server, that the explorer shows both nodes' figures summed.
 //   cd console-tests && npm ci && npm test        (build the jar first: ./mvnw -B -pl tern-server -DskipTests package)
-// Environment: TERN_JAR, CHROMIUM_PATH as console.test.mjs. The screenshot is console-tests/screenshots/dashboard.png.
+// Environment: see harness.mjs. Screenshots: console-tests/screenshots/dashboard.png and dashboard-redis.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { skip, skipRedis, screenshots, startTern, startRedis, launchBrowser, eventually } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const jar = process.env.TERN_JAR || join(here, '..', 'tern-server', 'target', 'tern.jar');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const screenshots = join(here, 'screenshots');
-const skip = !existsSync(chromiumPath) && process.env.CI !== 'true'
-  ? `${chromiumPath} is missing (apt-get install chromium, or set CHROMIUM_PATH)` : false;
-
-let server;
+let tern;
 let baseUrl;
 let key;
-let context;
+let browser;
 let page;
-const pageErrors = [];
+let pageErrors;
 const streams = new AbortController();
-const dataDir = mkdtempSync(join(tmpdir(), 'tern-dashboard-data-'));
-const profileDir = mkdtempSync(join(tmpdir(), 'tern-dashboard-profile-'));
-
-function startServer() {
-  assert.ok(existsSync(jar), `${jar} is missing: build it with ./mvnw -B -pl tern-server -DskipTests package`);
-  server = spawn('java', ['-jar', jar, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir,
-    '--access-log', 'false', '--long-poll-timeout', '300s'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = output.match(/Tern listening on [^:\s]+:(\d+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
 
 /** /metrics as series → value, e.g. 'tern_subscribers_by_transport{transport="sse"}'. */
 async function metrics() {
@@ -86,49 +54,22 @@ function load() {
   return { async stop() { running = false; clearInterval(timer); await pending; } };
 }
 
-/** Waits until check() returns true, polling every 200 ms; fails with what() after `seconds`. */
-async function eventually(check, what, seconds = 20) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  assert.fail(await what());
-}
-
 const shown = (id) => page.locator(`#${id}`).getAttribute('data-value').then(Number);
 
 before(async () => {
   if (skip) return;
-  baseUrl = await startServer();
-  key = readFileSync(join(dataDir, 'superuser-api-key'), 'utf8').trim();
+  tern = await startTern('--long-poll-timeout', '300s');
+  ({ url: baseUrl, key } = tern);
   const created = await fetch(`${baseUrl}/caches/dash`, { method: 'PUT', headers: { Authorization: key } });
   assert.equal(created.status, 201);
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath, headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 1000 },
-  });
-  page = context.pages()[0] || await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) {
-      pageErrors.push(message.text());
-    }
-  });
+  browser = await launchBrowser({ width: 1280, height: 1000 });
+  ({ page, pageErrors } = browser);
 });
 
 after(async () => {
   streams.abort();
-  await context?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
+  await tern?.stop();
 });
 
 test('the dashboard shows what /metrics shows while load runs, and the explorer follows a topic', { skip }, async () => {
@@ -180,7 +121,8 @@ test('the dashboard shows what /metrics shows while load runs, and the explorer 
   await page.fill('#cache', 'dash');
   await page.click('#explore');
   const loadRow = page.locator('#topic-list tr[data-topic="load"]');
-  await loadRow.waitFor();
+  await eventually(async () => (await loadRow.count()) > 0,
+    async () => `no row for dash/load; the explorer says: ${await page.locator('#topics-status').textContent()}`, 60);
   assert.equal(await page.locator('#topic-list tr').first().getAttribute('data-topic'), 'load');
   assert.equal(await loadRow.locator('td').nth(1).textContent(), '2');
   assert.equal(await loadRow.locator('td').nth(3).textContent(), '2');
@@ -207,4 +149,52 @@ test('the dashboard shows what /metrics shows while load runs, and the explorer 
   assert.deepEqual(pageErrors, []);
   streams.abort();
   await poll;
+});
+
+test('on Redis the topic explorer shows the figures of every node summed', { skip: skipRedis }, async () => {
+  const redis = await startRedis();
+  const nodes = [];
+  const subscribers = new AbortController();
+  try {
+    for (let i = 0; i < 2; i++) nodes.push(await startTern('--engine', 'redis', '--redis-url', redis.url));
+    const [a, b] = nodes;
+    const call = (node, method, path, body) => fetch(`${node.url}${path}`, {
+      method, headers: { Authorization: a.key, 'Content-Type': 'text/plain' }, body,
+    });
+    assert.equal((await call(a, 'PUT', '/caches/fleet')).status, 201);
+    // One SSE subscriber on each node (the super-user key of one node works on every node sharing the Redis).
+    for (const node of nodes) {
+      const response = await fetch(`${node.url}/topics/fleet/shared`, {
+        headers: { Authorization: a.key, Accept: 'text/event-stream' }, signal: subscribers.signal,
+      });
+      assert.equal(response.status, 200);
+      const reader = response.body.getReader();
+      (async () => { try { while (!(await reader.read()).done) { /* keep reading */ } } catch { /* aborted */ } })();
+    }
+    for (const node of [a, b, b]) {
+      assert.equal((await call(node, 'POST', '/topics/fleet/shared', 'hello')).status, 204);
+    }
+
+    await page.goto(`${a.url}/dashboard`);
+    await page.fill('#token', a.key);
+    await page.fill('#cache', 'fleet');
+    await page.click('#explore');
+    const row = page.locator('#topic-list tr[data-topic="shared"]');
+    await row.waitFor();
+    const cell = async (n) => row.locator('td').nth(n).textContent();
+    // Subscribers (total, SSE) of both nodes, the last sequence number as Redis holds it, three publishes a minute.
+    await eventually(async () => (await cell(1)) === '2' && (await cell(3)) === '2',
+      async () => `the explorer shows ${await cell(1)} subscribers (${await cell(3)} SSE), not 2 from two nodes`);
+    await page.locator('#topics-status', { hasText: 'summed over 2 nodes' }).waitFor();
+    assert.equal(await cell(7), '3');
+    assert.equal(await cell(8), '3 msgs, 15 B');
+    assert.equal(await cell(9), '0.05');
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'dashboard-redis.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    subscribers.abort();
+    for (const node of nodes) await node.stop();
+    await redis.stop();
+  }
 });

@@ -5,53 +5,20 @@
 // reconnect back while messages are published.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { skip, startTern, launchBrowser } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const jar = process.env.TERN_JAR || join(here, '..', 'tern-server', 'target', 'tern.jar');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const skip = !existsSync(chromiumPath) && process.env.CI !== 'true'
-  ? `${chromiumPath} is missing (apt-get install chromium, or set CHROMIUM_PATH)` : false;
 const TOPICS = Array.from({ length: 12 }, (_, i) => `topic-${i}`);
 
-let server;
+let tern;
 let ternUrl;
 let relay;
 let relayUrl;
 let superUserKey;
-let context;
+let browser;
 let page;
 const sockets = new Set();
 let relayOpen = true;
-const dataDir = mkdtempSync(join(tmpdir(), 'tern-multi-data-'));
-const profileDir = mkdtempSync(join(tmpdir(), 'tern-multi-profile-'));
-
-function startServer() {
-  assert.ok(existsSync(jar), `${jar} is missing: build it with ./mvnw -B -pl tern-server -DskipTests package`);
-  server = spawn('java', ['-jar', jar, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir,
-    '--sse-retry', '200ms', '--access-log', 'false'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = output.match(/Tern listening on [^:\s]+:(\d+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
 
 /** A TCP relay to Tern that the test can cut (all connections) and close to new connections. */
 function startRelay(ternPort) {
@@ -119,33 +86,21 @@ before(async () => {
   if (skip) {
     return;
   }
-  const ternPort = await startServer();
-  ternUrl = `http://127.0.0.1:${ternPort}`;
-  relayUrl = `http://127.0.0.1:${await startRelay(ternPort)}`;
-  superUserKey = readFileSync(join(dataDir, 'superuser-api-key'), 'utf8').trim();
+  tern = await startTern('--sse-retry', '200ms');
+  ({ url: ternUrl, key: superUserKey } = tern);
+  relayUrl = `http://127.0.0.1:${await startRelay(tern.port)}`;
   assert.equal((await call('PUT', '/caches/multi', '{}', 'application/json')).status, 201);
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] || await context.newPage();
+  browser = await launchBrowser();
+  ({ page } = browser);
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   for (const socket of sockets) {
     socket.destroy();
   }
   relay?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(profileDir, { recursive: true, force: true });
+  await tern?.stop();
 });
 
 test('one EventSource follows 12 topics in order and resumes them all after its connection is cut', { skip }, async () => {

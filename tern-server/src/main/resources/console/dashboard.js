@@ -144,7 +144,7 @@
   }
 
   function history(topic) {
-    return topic.history_messages === null ? 'in Redis' : `${topic.history_messages} msgs, ${topic.history_bytes} B`;
+    return topic.history_messages === null ? '–' : `${topic.history_messages} msgs, ${topic.history_bytes} B`;
   }
 
   async function refreshTopics() {
@@ -153,14 +153,14 @@
       const list = await getJson(`/caches/${encodeURIComponent(exploring)}/topics?limit=50`);
       const shown = list.topics.length < list.total ? ` (the ${list.topics.length} most active shown)` : '';
       $('topics-status').textContent = `${list.total} live topic${list.total === 1 ? '' : 's'} in ${list.cache}${shown}`
-        + (list.scope === 'node' ? ' — this node\'s view (Redis)' : '');
+        + (list.scope === 'cluster' ? ` — summed over ${list.nodes} node${list.nodes === 1 ? '' : 's'} (Redis)` : '');
       $('topics-status').className = 'status ok';
       const rows = list.topics.map((topic) => {
         const row = document.createElement('tr');
         row.dataset.topic = topic.topic;
         if (watching && watching.topic === topic.topic) row.className = 'selected';
         const cells = [topic.topic, topic.subscribers.total, topic.subscribers.long_poll, topic.subscribers.sse,
-          topic.subscribers.websocket, topic.subscribers.grpc, topic.sequence_page, topic.last_sequence_number,
+          topic.subscribers.websocket, topic.subscribers.grpc, topic.sequence_page ?? '–', topic.last_sequence_number ?? '–',
           history(topic), topic.publishes_per_second.toFixed(2), idle(topic.idle_ms)];
         for (const value of cells) {
           const cell = document.createElement('td');
@@ -236,8 +236,8 @@
       const details = [
         ['Subscribers', topic.subscribers.total, 'subscribers'],
         ...TRANSPORTS.slice(0, 4).map((t) => [TRANSPORT_NAMES[t], topic.subscribers[t], t]),
-        ['Sequence page', topic.sequence_page, 'page'],
-        ['Last sequence', topic.last_sequence_number, 'last-sequence'],
+        ['Sequence page', topic.sequence_page ?? '–', 'page'],
+        ['Last sequence', topic.last_sequence_number ?? '–', 'last-sequence'],
         ['History', history(topic), 'history'],
         ['Publishes/s (1 min)', topic.publishes_per_second.toFixed(2), 'rate'],
         ['Idle', idle(topic.idle_ms), 'idle'],

@@ -4,7 +4,9 @@ import dev.tern.cache.ResourceNames;
 import dev.tern.error.TernException;
 import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.SubscriberTransport;
+import dev.tern.topic.TopicListing;
 import dev.tern.topic.TopicSnapshot;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
@@ -46,51 +48,56 @@ final class TopicIntrospectionRoutes {
             case "name" -> Comparator.comparing(TopicSnapshot::topicName);
             default -> throw TernException.badRequest("sort must be activity or name");
         };
-        topics(ctx, cache).onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-                return;
-            }
-            List<TopicSnapshot> topics = new ArrayList<>(ar.result());
+        topics(ctx, cache).compose(listing -> {
+            List<TopicSnapshot> topics = new ArrayList<>(listing.topics());
             topics.sort(order);
             int from = Math.min(offset, topics.size());
             int to = Math.min(topics.size(), from + limit);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("cache", cache);
-            body.put("scope", gateway.topicsScope());
-            body.put("total", topics.size());
-            body.put("offset", from);
-            body.put("limit", limit);
-            if (to < topics.size()) {
-                body.put("next_offset", to);
-            }
-            body.put("topics", topics.subList(from, to).stream().map(TopicIntrospectionRoutes::json).toList());
-            JsonBodies.send(ctx, 200, body);
-        });
+            return gateway.withStoredFigures(cache, topics.subList(from, to)).map(shown -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("cache", cache);
+                body.put("scope", listing.scope());
+                body.put("nodes", listing.nodes());
+                body.put("total", topics.size());
+                body.put("offset", from);
+                body.put("limit", limit);
+                if (to < topics.size()) {
+                    body.put("next_offset", to);
+                }
+                body.put("topics", shown.stream().map(TopicIntrospectionRoutes::json).toList());
+                return body;
+            });
+        }).onComplete(ar -> answer(ctx, ar));
     }
 
     void one(RoutingContext ctx) {
         String cache = ctx.pathParam("name");
         String topic = ResourceNames.requireTopicName(ctx.pathParam("topic"));
-        topics(ctx, cache).onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-                return;
-            }
-            TopicSnapshot found = ar.result().stream().filter(t -> t.topicName().equals(topic)).findFirst()
+        topics(ctx, cache).compose(listing -> {
+            TopicSnapshot found = listing.topics().stream().filter(t -> t.topicName().equals(topic)).findFirst()
                     .orElse(null);
             if (found == null) {
-                ctx.fail(TernException.topicNotFound(cache, topic));
-                return;
+                return Future.failedFuture(TernException.topicNotFound(cache, topic));
             }
-            Map<String, Object> body = json(found);
-            body.put("cache", cache);
-            body.put("scope", gateway.topicsScope());
-            JsonBodies.send(ctx, 200, body);
-        });
+            return gateway.withStoredFigures(cache, List.of(found)).map(shown -> {
+                Map<String, Object> body = json(shown.get(0));
+                body.put("cache", cache);
+                body.put("scope", listing.scope());
+                body.put("nodes", listing.nodes());
+                return body;
+            });
+        }).onComplete(ar -> answer(ctx, ar));
     }
 
-    private Future<List<TopicSnapshot>> topics(RoutingContext ctx, String cache) {
+    private static void answer(RoutingContext ctx, AsyncResult<Map<String, Object>> result) {
+        if (result.failed()) {
+            ctx.fail(result.cause());
+        } else {
+            JsonBodies.send(ctx, 200, result.result());
+        }
+    }
+
+    private Future<TopicListing> topics(RoutingContext ctx, String cache) {
         return gateway.topics(gateway.authenticate(RequestCredential.of(ctx.request())), cache);
     }
 
@@ -103,13 +110,18 @@ final class TopicIntrospectionRoutes {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("topic", topic.topicName());
         json.put("subscribers", subscribers);
-        json.put("sequence_page", topic.sequencePage());
-        json.put("last_sequence_number", topic.lastSequenceNumber());
-        json.put("history_messages", topic.historyMessages() < 0 ? null : topic.historyMessages());
-        json.put("history_bytes", topic.historyBytes() < 0 ? null : topic.historyBytes());
+        json.put("sequence_page", known(topic.sequencePage()));
+        json.put("last_sequence_number", known(topic.lastSequenceNumber()));
+        json.put("history_messages", known(topic.historyMessages()));
+        json.put("history_bytes", known(topic.historyBytes()));
         json.put("publishes_per_second", Math.round(topic.publishesPerSecond() * 1000) / 1000.0);
         json.put("idle_ms", topic.idleMillis());
         return json;
+    }
+
+    /** A figure, or null where the engine does not know it (e.g. a Redis topic whose keys expired meanwhile). */
+    private static Long known(long figure) {
+        return figure == TopicSnapshot.UNKNOWN ? null : figure;
     }
 
     private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {

@@ -22,6 +22,7 @@ import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.SubscriptionListener;
 import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicKey;
+import dev.tern.topic.TopicListing;
 import dev.tern.topic.TopicSnapshot;
 import dev.tern.topic.TopicValue;
 import dev.tern.topic.TopicWatcher;
@@ -198,15 +199,18 @@ public final class TopicGateway {
      * What the live topics of a cache are doing: for a super user or a role over all of the cache's topics; 404 for
      * an unknown cache.
      */
-    public Future<List<TopicSnapshot>> topics(Principal principal, String cacheName) {
+    public Future<TopicListing> topics(Principal principal, String cacheName) {
         String name = ResourceNames.requireCacheName(cacheName);
         authorizer.requireCacheWideRole(principal, name);
         return engine.topics(caches.require(name).name());
     }
 
-    /** {@code server} when {@link #topics} covers every subscriber, {@code node} when only this node's (Redis). */
-    public String topicsScope() {
-        return engine.topicsScope();
+    /**
+     * The figures of the listed topics that are read only for those shown (see {@link TopicEngine#withStoredFigures});
+     * {@code cacheName} is a cache {@link #topics} answered for.
+     */
+    public Future<List<TopicSnapshot>> withStoredFigures(String cacheName, List<TopicSnapshot> shown) {
+        return engine.withStoredFigures(cacheName, shown);
     }
 
     /** Keeps the subscription counter exact however a subscription ends. */

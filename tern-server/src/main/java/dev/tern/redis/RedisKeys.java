@@ -99,6 +99,16 @@ final class RedisKeys {
         return PREFIX + "idem:{" + cacheName + "}:" + scopeDigest;
     }
 
+    /** Hash: node id to that node's live figures of the cache's topics (see SharedTopicFigures). */
+    static String topicFigures(String cacheName) {
+        return PREFIX + "topics:{" + cacheName + "}:figures";
+    }
+
+    /** Sorted set: node id to when Redis last heard that node's figures of the cache's topics (Redis's clock, ms). */
+    static String topicFigureNodes(String cacheName) {
+        return PREFIX + "topics:{" + cacheName + "}:nodes";
+    }
+
     /** Hash: the cache's cluster-wide publish-rate bucket ({@code tokens}, {@code at}). */
     static String publishRate(String cacheName) {
         return PREFIX + "rate:{" + cacheName + "}";

@@ -3,24 +3,24 @@ package dev.tern.redis;
 import dev.tern.error.TernException;
 import dev.tern.topic.Discontinuity;
 import dev.tern.topic.EngineStats;
-import dev.tern.topic.PublishRateWindow;
 import dev.tern.topic.PublishReceipt;
 import dev.tern.topic.ResumePlan;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.Subscription;
-import dev.tern.topic.SubscriberTransport;
 import dev.tern.topic.SubscriptionEnd;
 import dev.tern.topic.SubscriptionEvent;
 import dev.tern.topic.SubscriptionListener;
 import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicItem;
 import dev.tern.topic.TopicKey;
+import dev.tern.topic.TopicListing;
 import dev.tern.topic.TopicSettings;
 import dev.tern.topic.TopicSnapshot;
 import dev.tern.topic.TopicValue;
 import dev.tern.topic.TopicWatcher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Response;
@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +62,9 @@ public final class RedisTopicEngine implements TopicEngine {
     private final Map<TopicKey, NodeTopic> topics = new HashMap<>();
     private final Counters counters = new Counters();
     private final RedisTopicWatches watches;
+    /** This node's publishes per topic (Redis context). */
+    private final OwnPublishes ownPublishes = new OwnPublishes();
+    private final SharedTopicFigures sharedFigures;
     private final long sweepTimer;
     private volatile int topicCount;
     private volatile boolean closed;
@@ -74,6 +76,7 @@ public final class RedisTopicEngine implements TopicEngine {
         this.watches = new RedisTopicWatches(redis);
         long sweepMillis = Math.max(100, Math.min(10_000, ttlMillis / 3));
         this.sweepTimer = redis.vertx().setPeriodic(sweepMillis, id -> sweep());
+        this.sharedFigures = new SharedTopicFigures(redis, () -> localFigures(null));
     }
 
     @Override
@@ -86,6 +89,8 @@ public final class RedisTopicEngine implements TopicEngine {
                         settings.historyBytes(), topicsChannel(key), key.topicName()))
                 .map(reply -> {
                     counters.publishes.increment();
+                    // Redis replies on its own event loop, where this node's topic state lives.
+                    ownPublishes.record(key, System.nanoTime());
                     return new PublishReceipt(reply.get(0).toLong(), reply.get(1).toLong());
                 })
                 .recover(failure -> Future.failedFuture(failure instanceof TernException tern ? tern
@@ -110,6 +115,7 @@ public final class RedisTopicEngine implements TopicEngine {
         redis.context().runOnContext(v -> {
             watches.end(cacheName::equals, SubscriptionEnd.CACHE_DELETED);
             endWhere(key -> key.cacheName().equals(cacheName), SubscriptionEnd.CACHE_DELETED);
+            ownPublishes.forgetCache(cacheName);
         });
     }
 
@@ -132,7 +138,7 @@ public final class RedisTopicEngine implements TopicEngine {
             redis.vertx().cancelTimer(sweepTimer);
             watches.end(cacheName -> true, SubscriptionEnd.SHUTDOWN);
             endWhere(key -> true, SubscriptionEnd.SHUTDOWN);
-            done.countDown();
+            sharedFigures.stop().onComplete(ar -> done.countDown());
         });
         if (Vertx.currentContext() != redis.context()) {
             try {
@@ -154,29 +160,83 @@ public final class RedisTopicEngine implements TopicEngine {
     }
 
     /**
-     * This node's view: topics with a subscriber here, their subscribers here, and the page, last sequence number,
-     * rate and idle time of the live feed this node follows (which carries every node's publishes). History is in
-     * Redis and not read for this: {@code -1}. Summing across nodes is described in docs/operations.md.
+     * Every node's figures summed (see {@link SharedTopicFigures}): the topics that have a subscriber on some node or
+     * were published to through some node in the last minute, their subscribers on every node, publishes per second
+     * over all nodes, and the idle time since the latest publish any node knows of. Page, sequence and history are
+     * read from Redis by {@link #withStoredFigures}, for the topics shown.
      */
     @Override
-    public String topicsScope() {
-        return "node";
+    public Future<TopicListing> topics(String cacheName) {
+        Context caller = Vertx.currentContext();
+        Promise<TopicListing> listed = Promise.promise();
+        redis.context().runOnContext(v -> {
+            Map<String, TopicFigures> mine = localFigures(cacheName).getOrDefault(cacheName, Map.of());
+            sharedFigures.listing(cacheName, mine).onComplete(listed);
+        });
+        return RedisBackend.on(caller, listed.future());
     }
 
+    /**
+     * Page, last sequence number and history of each topic as Redis holds them, and the idle time since the newest
+     * message Redis holds (every node's publishes; the nodes' least idle time stands when none is retained). One read
+     * per topic, in parallel.
+     */
     @Override
-    public Future<List<TopicSnapshot>> topics(String cacheName) {
-        io.vertx.core.Promise<List<TopicSnapshot>> result = io.vertx.core.Promise.promise();
-        redis.context().runOnContext(v -> {
-            long now = System.nanoTime();
-            List<TopicSnapshot> snapshots = new ArrayList<>();
-            for (NodeTopic topic : topics.values()) {
-                if (topic.key.cacheName().equals(cacheName) && !topic.removed) {
-                    snapshots.add(topic.snapshot(now));
+    public Future<List<TopicSnapshot>> withStoredFigures(String cacheName, List<TopicSnapshot> topics) {
+        Context caller = Vertx.currentContext();
+        List<Future<TopicSnapshot>> reads = new ArrayList<>(topics.size());
+        for (TopicSnapshot topic : topics) {
+            TopicKey key = new TopicKey(cacheName, topic.topicName());
+            reads.add(redis.eval(LuaScript.TOPIC_STATE, List.of(RedisKeys.meta(key), RedisKeys.stream(key)), List.of())
+                    .map(state -> topic.withStored(figure(state.get(0)), figure(state.get(1)),
+                            state.get(3).toLong(), Math.max(0, figure(state.get(2))), figure(state.get(4)))));
+        }
+        Future<List<TopicSnapshot>> all = Future.all(reads).map(done -> {
+            List<TopicSnapshot> filled = new ArrayList<>(reads.size());
+            for (Future<TopicSnapshot> read : reads) {
+                filled.add(read.result());
+            }
+            return filled;
+        }).recover(failure -> Future.failedFuture(failure instanceof TernException tern ? tern
+                : TernException.unavailable("cannot read the topics' state: Redis is unavailable (" + failure.getMessage() + ")")));
+        return RedisBackend.on(caller, all);
+    }
+
+    /** A number from a script's reply; '' (the topic's keys expired) is unknown. */
+    private static long figure(Response value) {
+        String text = value == null ? "" : value.toString();
+        return text.isEmpty() ? TopicSnapshot.UNKNOWN : Long.parseLong(text);
+    }
+
+    /**
+     * This node's live figures by cache and topic ({@code cacheName} null: every cache): the topics it has (or lately
+     * had) subscribers for and those it published to in the last minute. Redis context.
+     */
+    private Map<String, Map<String, TopicFigures>> localFigures(String cacheName) {
+        long nowNanos = System.nanoTime();
+        long nowMillis = System.currentTimeMillis();
+        Map<String, Map<String, TopicFigures>> byCache = new HashMap<>();
+        for (NodeTopic topic : topics.values()) {
+            if (!topic.removed && (cacheName == null || topic.key.cacheName().equals(cacheName))) {
+                topic.addFigures(figuresOf(byCache, topic.key), nowNanos, nowMillis);
+            }
+        }
+        ownPublishes.forEach((key, publishes) -> {
+            if (cacheName == null || key.cacheName().equals(cacheName)) {
+                long lastMinute = publishes.lastMinute(nowNanos);
+                if (lastMinute > 0) {
+                    TopicFigures figures = figuresOf(byCache, key);
+                    figures.addPublishes(lastMinute);
+                    figures.publishedAt(nowMillis - (nowNanos - publishes.lastNanos()) / 1_000_000);
                 }
             }
-            result.complete(snapshots);
         });
-        return result.future();
+        return byCache;
+    }
+
+    private static TopicFigures figuresOf(Map<String, Map<String, TopicFigures>> byCache, TopicKey key) {
+        return byCache.computeIfAbsent(key.cacheName(), c -> new HashMap<>())
+                .computeIfAbsent(key.topicName(), t -> new TopicFigures());
     }
 
     // ---- on the Redis context ----
@@ -282,6 +342,7 @@ public final class RedisTopicEngine implements TopicEngine {
                 topic.forget();
             }
         }
+        ownPublishes.sweep(now);
     }
 
     /** A topic's place and history as read from Redis; {@code pin}: where a live-only subscriber starts, if asked. */
@@ -303,7 +364,7 @@ public final class RedisTopicEngine implements TopicEngine {
         private long cursorPage;
         private long cursorSequence;
         private boolean filling;
-        private final PublishRateWindow publishRate = new PublishRateWindow();
+        /** When the live feed last carried a message (any node's publish), or when the topic came to be here. */
         private long lastPublishNanos = lastLocalActivityNanos;
 
         NodeTopic(TopicKey key) {
@@ -386,21 +447,16 @@ public final class RedisTopicEngine implements TopicEngine {
             cursorPage = item.sequencePage();
             cursorSequence = item.sequenceNumber();
             lastPublishNanos = System.nanoTime();
-            publishRate.record(lastPublishNanos);
         }
 
-        TopicSnapshot snapshot(long nowNanos) {
-            Map<SubscriberTransport, Integer> subscribers = new EnumMap<>(SubscriberTransport.class);
-            for (SubscriberTransport transport : SubscriberTransport.values()) {
-                subscribers.put(transport, 0);
-            }
+        /** Adds this node's subscribers and the latest publish its feed carried (publishes are counted by who made them). */
+        void addFigures(TopicFigures figures, long nowNanos, long nowMillis) {
             for (Group group : groups.values()) {
                 for (RedisSubscription member : group.members) {
-                    subscribers.merge(member.listener.transport(), 1, Integer::sum);
+                    figures.addSubscriber(member.listener.transport());
                 }
             }
-            return new TopicSnapshot(key.topicName(), cursorPage, cursorSequence, subscribers, -1, -1,
-                    publishRate.perSecond(nowNanos), Math.max(0, (nowNanos - lastPublishNanos) / 1_000_000));
+            figures.publishedAt(nowMillis - (nowNanos - lastPublishNanos) / 1_000_000);
         }
 
         private void holdBack(TopicItem item) {

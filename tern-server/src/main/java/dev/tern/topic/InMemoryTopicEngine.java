@@ -132,7 +132,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
     }
 
     @Override
-    public Future<List<TopicSnapshot>> topics(String cacheName) {
+    public Future<TopicListing> topics(String cacheName) {
         long now = System.nanoTime();
         List<TopicSnapshot> snapshots = new ArrayList<>();
         for (MemoryTopic topic : topics.values()) {
@@ -143,7 +143,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
                 }
             }
         }
-        return Future.succeededFuture(snapshots);
+        return Future.succeededFuture(new TopicListing(TopicListing.SERVER, 1, snapshots));
     }
 
     private MemoryTopic newTopic(TopicKey key) {

@@ -22,6 +22,11 @@ public final class PublishRateWindow {
 
     /** Publishes in the last {@value #SECONDS} seconds (the current one included), divided by {@value #SECONDS}. */
     public double perSecond(long nowNanos) {
+        return count(nowNanos) / (double) SECONDS;
+    }
+
+    /** Publishes in the last {@value #SECONDS} seconds, the current one included. */
+    public long count(long nowNanos) {
         long second = Math.floorDiv(nowNanos, 1_000_000_000L);
         long sum = 0;
         for (int i = 0; i < SECONDS; i++) {
@@ -29,6 +34,6 @@ public final class PublishRateWindow {
                 sum += counts[i];
             }
         }
-        return sum / (double) SECONDS;
+        return sum;
     }
 }

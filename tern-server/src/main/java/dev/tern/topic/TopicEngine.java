@@ -47,12 +47,16 @@ public interface TopicEngine {
 
     EngineStats stats();
 
-    /** The live topics of a cache, as this engine sees them (any order). */
-    Future<List<TopicSnapshot>> topics(String cacheName);
+    /** The live topics of a cache, as this engine sees them. */
+    Future<TopicListing> topics(String cacheName);
 
-    /** {@code server} when {@link #topics} covers every subscriber, {@code node} when only this node's. */
-    default String topicsScope() {
-        return "server";
+    /**
+     * The same topics with the figures {@link #topics} may leave {@link TopicSnapshot#UNKNOWN} because each costs a
+     * read (on Redis: page, last sequence number and history, kept with the topic's messages); called for the page of
+     * a listing that is shown. The default answers them as they are.
+     */
+    default Future<List<TopicSnapshot>> withStoredFigures(String cacheName, List<TopicSnapshot> topics) {
+        return Future.succeededFuture(topics);
     }
 
     /**

@@ -1,11 +1,14 @@
 package dev.tern.redis;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tern.testing.RunningRedisCluster;
 import dev.tern.testing.RunningTern;
+import dev.tern.testing.TernHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Two Tern nodes on a Redis Cluster of three masters: topics spread over the shards, sharded pub/sub between nodes. */
 class RedisClusterTest {
@@ -112,5 +116,47 @@ class RedisClusterTest {
             follower.values.forEach(value -> received.add(topic + "/" + value));
         }
         assertThat(received).isEqualTo(sent);
+    }
+
+    /**
+     * Topic introspection on a cluster: the figures of one cache's topics share a slot, each topic's state is read
+     * from its own shard, and both nodes' subscribers and publishes are summed.
+     */
+    @Test
+    void topicFiguresAreSummedAcrossNodesWhateverShardHoldsTheTopic() throws Exception {
+        a.createCache("figures");
+        List<String> topics = List.of("fig-a", "fig-b", "fig-c", "fig-d", "fig-e", "fig-f");
+        HttpRequest stream = HttpRequest.newBuilder(b.uri("/topics/figures/fig-a?token=" + b.superUserKey()))
+                .header("Accept", "text/event-stream").GET().build();
+        HttpResponse<InputStream> sse = http.send(stream, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream events = sse.body()) {
+            assertThat(sse.statusCode()).isEqualTo(200);
+            for (String topic : topics) {
+                assertThat(publishTo(a, "figures", topic, "from a")).isEqualTo(204);
+                assertThat(publishTo(b, "figures", topic, "from b")).isEqualTo(204);
+            }
+            for (RunningTern node : List.of(a, b)) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    HttpResponse<String> answer = node.send("GET", "/caches/figures/topics?sort=name", null, null);
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                    JsonNode list = TernHttp.json(answer.body());
+                    assertThat(list.path("scope").asText()).isEqualTo("cluster");
+                    assertThat(list.path("nodes").asInt()).isEqualTo(2);
+                    assertThat(list.path("topics").findValuesAsText("topic")).containsExactlyElementsOf(topics);
+                    for (JsonNode topic : list.path("topics")) {
+                        assertThat(topic.path("last_sequence_number").asLong()).as(topic.toString()).isEqualTo(2);
+                        assertThat(topic.path("history_messages").asLong()).as(topic.toString()).isEqualTo(2);
+                        assertThat(topic.path("history_bytes").asLong()).as(topic.toString()).isEqualTo(12);
+                        assertThat(topic.path("publishes_per_second").asDouble()).as(topic.toString())
+                                .isEqualTo(Math.round(2 / 60.0 * 1000) / 1000.0);
+                    }
+                    assertThat(list.path("topics").get(0).path("subscribers").path("sse").asInt()).isEqualTo(1);
+                });
+            }
+        }
+    }
+
+    private int publishTo(RunningTern node, String cache, String topic, String text) {
+        return node.send("POST", "/topics/" + cache + "/" + topic, "text/plain", text).statusCode();
     }
 }

@@ -3,12 +3,10 @@ package dev.tern.http.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tern.testing.RunningRedis;
 import dev.tern.testing.RunningTern;
-import dev.tern.testing.TernHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpResponse;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,27 +77,6 @@ class CrossNodeStreamsTest {
                 }
                 assertThat(item.get("sequence_page").asLong()).isEqualTo(page);
             }
-        }
-    }
-
-    /** On Redis, topic introspection is each node's view: its own subscribers, the feed it follows, no history. */
-    @Test
-    void topicIntrospectionShowsEachNodesOwnSubscribers() {
-        try (SseTestClient stream = SseTestClient.subscribe(b, "/topics/streams/watched?token=" + b.superUserKey())) {
-            publish("watched", "one");
-            publish("watched", "two");
-            stream.next(2);
-            HttpResponse<String> onB = b.send("GET", "/caches/streams/topics/watched", null, null);
-            assertThat(onB.statusCode()).as(onB.body()).isEqualTo(200);
-            JsonNode topic = TernHttp.json(onB.body());
-            assertThat(topic.path("scope").asText()).isEqualTo("node");
-            assertThat(topic.path("subscribers").path("sse").asInt()).isEqualTo(1);
-            assertThat(topic.path("last_sequence_number").asLong()).isEqualTo(2);
-            assertThat(topic.path("history_messages").isNull()).isTrue();
-            assertThat(topic.path("publishes_per_second").asDouble()).isPositive();
-            HttpResponse<String> onA = a.send("GET", "/caches/streams/topics", null, null);
-            assertThat(onA.statusCode()).isEqualTo(200);
-            assertThat(TernHttp.json(onA.body()).path("topics").findValuesAsText("topic")).doesNotContain("watched");
         }
     }
 }

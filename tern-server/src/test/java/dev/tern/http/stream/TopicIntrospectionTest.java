@@ -52,6 +52,7 @@ class TopicIntrospectionTest {
             JsonNode list = get("/caches/ops/topics", key, 200);
             assertThat(list.path("cache").asText()).isEqualTo("ops");
             assertThat(list.path("scope").asText()).isEqualTo("server");
+            assertThat(list.path("nodes").asInt()).isEqualTo(1);
             assertThat(list.path("total").asInt()).isEqualTo(2);
             assertThat(list.has("next_offset")).isFalse();
             JsonNode busy = list.path("topics").get(0);

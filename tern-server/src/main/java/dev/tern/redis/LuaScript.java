@@ -17,6 +17,8 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript READ = load(TOPIC_PAGE, "read.lua");
     static final LuaScript TOUCH = load("touch.lua");
     static final LuaScript RATE = load("rate.lua");
+    static final LuaScript TOPIC_COUNT = load("topic-count.lua");
+    static final LuaScript TOPIC_COUNT_KEEP = load("topic-count-keep.lua");
     static final LuaScript CONSUME_REFRESH = load("consume-refresh.lua");
     static final LuaScript WEBHOOK_LEASE = load("webhook-lease.lua");
     static final LuaScript WEBHOOK_CURSORS = load("webhook-cursors.lua");

@@ -28,11 +28,14 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -60,6 +63,8 @@ public final class RedisTopicEngine implements TopicEngine {
     private final TopicSettings settings;
     private final long ttlMillis;
     private final Map<TopicKey, NodeTopic> topics = new HashMap<>();
+    /** The keys of {@link #topics}, readable from any thread: the topics this node follows. */
+    private final Set<TopicKey> followed = ConcurrentHashMap.newKeySet();
     private final Counters counters = new Counters();
     private final long sweepTimer;
     private volatile int topicCount;
@@ -130,6 +135,22 @@ public final class RedisTopicEngine implements TopicEngine {
         return redis.isAvailable();
     }
 
+    /** Whether this node follows the topic (has, or had within the linger, a subscriber to it here). */
+    @Override
+    public boolean holdsTopic(TopicKey topic) {
+        return followed.contains(topic);
+    }
+
+    /** The topics this node follows, a live view readable from any thread. */
+    Set<TopicKey> followedTopics() {
+        return Collections.unmodifiableSet(followed);
+    }
+
+    /** How long a topic lives in Redis after its last publish, read or touch. */
+    long topicTtlMillis() {
+        return ttlMillis;
+    }
+
     @Override
     public EngineStats stats() {
         return counters;
@@ -172,6 +193,7 @@ public final class RedisTopicEngine implements TopicEngine {
             return;
         }
         NodeTopic topic = topics.computeIfAbsent(subscription.key, NodeTopic::new);
+        followed.add(subscription.key);
         topicCount = topics.size();
         topic.add(subscription);
         if (subscription.from.isLiveOnly()) {
@@ -458,7 +480,9 @@ public final class RedisTopicEngine implements TopicEngine {
         void forget() {
             removed = true;
             redis.topicChannels().unlisten(channel);
-            topics.remove(key, this);
+            if (topics.remove(key, this)) {
+                followed.remove(key);
+            }
             topicCount = topics.size();
         }
     }

@@ -2,6 +2,7 @@ package dev.tern.redis;
 
 import dev.tern.error.TernException;
 import dev.tern.topic.Discontinuity;
+import dev.tern.topic.EngineSubscription;
 import dev.tern.topic.EngineStats;
 import dev.tern.topic.PublishRateWindow;
 import dev.tern.topic.PublishReceipt;
@@ -102,7 +103,6 @@ public final class RedisTopicEngine implements TopicEngine {
             throw new IllegalStateException("subscribe must be called on a Vert.x context");
         }
         RedisSubscription subscription = new RedisSubscription(key, from, listener, context);
-        counters.subscribers.increment();
         redis.context().runOnContext(v -> attach(subscription));
         return subscription;
     }
@@ -185,7 +185,7 @@ public final class RedisTopicEngine implements TopicEngine {
     // ---- on the Redis context ----
 
     private void attach(RedisSubscription subscription) {
-        if (!subscription.active) {
+        if (!subscription.isActive()) {
             return;
         }
         if (closed) {
@@ -211,7 +211,7 @@ public final class RedisTopicEngine implements TopicEngine {
      * published up to that grace before it subscribed, but none published after.
      */
     private void pinLiveStart(NodeTopic topic, RedisSubscription subscription) {
-        if (!subscription.active || topic.removed) {
+        if (!subscription.isActive() || topic.removed) {
             return;
         }
         read(subscription.key, 0, 0, subscription.subscribedAtMillis - LIVE_GRACE_MILLIS).onComplete(ar -> {
@@ -229,7 +229,7 @@ public final class RedisTopicEngine implements TopicEngine {
         topic.listen()
                 .onSuccess(v -> loadStart(topic, subscription))
                 .onFailure(e -> redis.vertx().setTimer(RETRY_MILLIS, id -> {
-                    if (subscription.active && !topic.removed) {
+                    if (subscription.isActive() && !topic.removed) {
                         listenThenLoad(topic, subscription);
                     }
                 }));
@@ -237,7 +237,7 @@ public final class RedisTopicEngine implements TopicEngine {
 
     /** Reads where the subscription starts and its replay; retried until Redis answers or the subscriber leaves. */
     private void loadStart(NodeTopic topic, RedisSubscription subscription) {
-        if (!subscription.active || topic.removed) {
+        if (!subscription.isActive() || topic.removed) {
             return;
         }
         StartPosition from = subscription.from;
@@ -399,7 +399,7 @@ public final class RedisTopicEngine implements TopicEngine {
             }
             for (Group group : groups.values()) {
                 for (RedisSubscription member : group.members) {
-                    subscribers.merge(member.listener.transport(), 1, Integer::sum);
+                    subscribers.merge(member.transport(), 1, Integer::sum);
                 }
             }
             return new TopicSnapshot(key.topicName(), cursorPage, cursorSequence, subscribers, -1, -1,
@@ -533,15 +533,13 @@ public final class RedisTopicEngine implements TopicEngine {
      * discontinuity. State is touched only on its own context (topic and group are set on the Redis context before
      * any event can reach it).
      */
-    private final class RedisSubscription implements Subscription {
+    private final class RedisSubscription extends EngineSubscription {
         final TopicKey key;
         /** Where it starts; a live-only start is pinned to a position on the Redis context before it is read. */
         volatile StartPosition from;
-        final SubscriptionListener listener;
         final Context context;
         /** When the subscribe call was made (epoch ms): a live-only subscriber gets what was published from then. */
         final long subscribedAtMillis = System.currentTimeMillis();
-        volatile boolean active = true;
         volatile NodeTopic topic;
         volatile Group group;
         private List<SubscriptionEvent> early = new ArrayList<>();
@@ -549,14 +547,14 @@ public final class RedisTopicEngine implements TopicEngine {
         private long next;
 
         RedisSubscription(TopicKey key, StartPosition from, SubscriptionListener listener, Context context) {
+            super(listener, counters.subscribers);
             this.key = key;
             this.from = from;
-            this.listener = listener;
             this.context = context;
         }
 
         void start(long currentPage, ResumePlan plan, List<TopicItem> replay) {
-            if (!active || early == null) {
+            if (!isActive() || early == null) {
                 return;
             }
             page = currentPage;
@@ -565,7 +563,7 @@ public final class RedisTopicEngine implements TopicEngine {
                 listener.onEvent(plan.discontinuity());
             }
             for (TopicItem item : replay) {
-                if (!active) {
+                if (!isActive()) {
                     return;
                 }
                 if (item.sequenceNumber() == next) {
@@ -583,7 +581,7 @@ public final class RedisTopicEngine implements TopicEngine {
 
         /** Returns true when the event was an item passed on to the listener. */
         boolean offer(SubscriptionEvent event) {
-            if (!active) {
+            if (!isActive()) {
                 return false;
             }
             if (early != null) {
@@ -614,23 +612,8 @@ public final class RedisTopicEngine implements TopicEngine {
             return true;
         }
 
-        void end(SubscriptionEnd reason) {
-            if (active) {
-                leave();
-                listener.onEnd(reason);
-            }
-        }
-
         @Override
-        public void cancel() {
-            if (active) {
-                leave();
-            }
-        }
-
-        private void leave() {
-            active = false;
-            counters.subscribers.decrement();
+        protected void leaveTopic() {
             redis.context().runOnContext(v -> {
                 NodeTopic owner = topic;
                 if (owner != null) {

@@ -50,6 +50,13 @@ public final class TernException extends RuntimeException {
                 LimitKind.MESSAGE_SIZE, 0);
     }
 
+    /** A gRPC request message beyond what the server reads at all, whatever the cache's limit. */
+    public static TernException grpcMessageTooLarge(long size, long maxBytes) {
+        return new TernException(ErrorKind.PAYLOAD_TOO_LARGE,
+                "gRPC message of " + size + " bytes exceeds the server's limit of " + maxBytes + " bytes",
+                LimitKind.MESSAGE_SIZE, 0);
+    }
+
     /** A request body beyond what the server accepts at all, whatever the cache's limit. */
     public static TernException bodyTooLarge(long maxBytes) {
         return new TernException(ErrorKind.PAYLOAD_TOO_LARGE,

@@ -1,12 +1,15 @@
 package dev.tern.grpc;
 
 import com.google.protobuf.MessageLite;
+import dev.tern.cache.TopicLimits;
 import dev.tern.error.TernException;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
@@ -23,11 +26,17 @@ final class GrpcCalls {
     private GrpcCalls() {
     }
 
-    /** Hands {@code request} to the gRPC server; call handlers it runs can read it with {@link #httpRequest()}. */
-    static void dispatch(GrpcServer server, HttpServerRequest request) {
+    /** The largest request message read: a publish of the largest value the cache limits allow, and its fields. */
+    static final long MAX_MESSAGE_BYTES = TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L + 4096;
+
+    /**
+     * Hands {@code request} to the gRPC server, its body guarded against what Vert.x cannot read
+     * ({@link MalformedBodyGuard}); call handlers it runs can read it with {@link #httpRequest()}.
+     */
+    static void dispatch(GrpcServer server, HttpServerRequest request, boolean grpcWeb) {
         DISPATCHING.set(request);
         try {
-            server.handle(request);
+            server.handle(new MalformedBodyGuard(request, grpcWeb));
         } finally {
             DISPATCHING.set(null);
         }
@@ -44,6 +53,22 @@ final class GrpcCalls {
                 GrpcMessageDecoder.decoder((com.google.protobuf.MessageOrBuilder) requestPrototype));
     }
 
+    /**
+     * Every call handler is registered through here. A request message over {@link #MAX_MESSAGE_BYTES} is answered
+     * RESOURCE_EXHAUSTED naming the limit, unless the call was answered already: Vert.x's own answer would end such
+     * a call a second time (an unknown method answered at once, say), which it logs as an unhandled ERROR.
+     */
+    static <Req, Resp> Handler<GrpcServerRequest<Req, Resp>> guarded(GrpcErrors errors,
+                                                                   Handler<GrpcServerRequest<Req, Resp>> handler) {
+        return request -> {
+            request.invalidMessageHandler(invalid -> errors.fail(request.response(),
+                    invalid instanceof MessageSizeOverflowException overflow
+                            ? TernException.grpcMessageTooLarge(overflow.messageSize(), MAX_MESSAGE_BYTES)
+                            : TernException.badRequest("malformed gRPC request message")));
+            handler.handle(request);
+        };
+    }
+
     static String credential(GrpcServerRequest<?, ?> request) {
         return request.headers().get(AUTHORIZATION);
     }
@@ -56,7 +81,7 @@ final class GrpcCalls {
     /** Registers a unary method whose failures, thrown or returned, go through the error table. */
     static <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method, GrpcErrors errors,
                                   UnaryBody<Req, Resp> body) {
-        server.callHandler(method, request -> request.last().onComplete(received -> {
+        server.callHandler(method, guarded(errors, request -> request.last().onComplete(received -> {
             if (received.failed()) {
                 errors.fail(request.response(), TernException.badRequest("malformed or missing request message"));
                 return;
@@ -70,11 +95,15 @@ final class GrpcCalls {
             }
             answer.onComplete(result -> {
                 if (result.succeeded()) {
-                    request.response().end(result.result());
+                    try {
+                        request.response().end(result.result());
+                    } catch (IllegalStateException endedOrReset) {
+                        // the client reset the stream, or the call was answered already: nothing left to send
+                    }
                 } else {
                     errors.fail(request.response(), result.cause());
                 }
             });
-        }));
+        })));
     }
 }

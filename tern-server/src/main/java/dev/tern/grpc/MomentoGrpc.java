@@ -53,7 +53,7 @@ public final class MomentoGrpc {
                 // SDKs put a deadline on the first Subscribe call; it bounds waiting for the first message, and a
                 // stream must outlive it.
                 .setScheduleDeadlineAutomatically(false)
-                .setMaxMessageSize(TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L + 4096));
+                .setMaxMessageSize(GrpcCalls.MAX_MESSAGE_BYTES));
         GrpcErrors errors = new GrpcErrors(deps.metrics());
         new PubsubService(deps.vertx(), deps.gateway(), errors, deps.heartbeatInterval(), deps.metrics()).register(server);
         new ControlService(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits(), errors).register(server);
@@ -61,9 +61,9 @@ public final class MomentoGrpc {
         new TokenService(deps.gateway(), deps.tokenIssuer(), errors).register(server);
         new AuthService(deps.gateway(), deps.apiKeys(), errors).register(server);
         PingService.register(server, errors);
-        server.callHandler(request -> errors.end(request.response(), GrpcStatus.UNIMPLEMENTED,
+        server.callHandler(GrpcCalls.guarded(errors, request -> errors.end(request.response(), GrpcStatus.UNIMPLEMENTED,
                 "Tern does not implement " + request.fullMethodName()
-                        + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches, webhooks, disposable tokens and API keys"));
+                        + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches, webhooks, disposable tokens and API keys")));
         return new MomentoGrpc(server, new CorsPolicy(deps.browser()));
     }
 
@@ -95,7 +95,7 @@ public final class MomentoGrpc {
             // gRPC-Web from a browser: the SDK reads the status headers of trailers-only answers.
             CorsPolicy.allow(request.response(), allowedOrigin, EXPOSED_HEADERS);
         }
-        GrpcCalls.dispatch(server, request);
+        GrpcCalls.dispatch(server, request, isGrpcWeb(request));
     }
 
     private static boolean isGrpcWeb(HttpServerRequest request) {

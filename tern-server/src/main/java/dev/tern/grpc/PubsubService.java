@@ -46,7 +46,7 @@ final class PubsubService {
 
     void register(GrpcServer server) {
         GrpcCalls.unary(server, PUBLISH, errors, this::publish);
-        server.callHandler(SUBSCRIBE, this::subscribe);
+        server.callHandler(SUBSCRIBE, GrpcCalls.guarded(errors, this::subscribe));
     }
 
     private Future<_Empty> publish(GrpcServerRequest<_PublishRequest, _Empty> request, _PublishRequest message) {

@@ -2,43 +2,33 @@ package dev.tern.limit;
 
 import dev.tern.error.LimitKind;
 import dev.tern.error.TernException;
-import dev.tern.topic.TopicEngine;
 import dev.tern.topic.TopicKey;
-
-import java.time.Duration;
+import io.vertx.core.Future;
 
 /**
- * The bounds on how many topics exist: per node ({@code --max-topics}) and per cache ({@code max_topic_count}).
- * Only a publish or subscribe that would create a topic is refused; topics already held keep working. Topics are
- * counted by the engine, so concurrent creations may pass the bound by at most one per thread.
+ * The bounds on how many topics exist: per node ({@code --max-topics}) and per cache ({@code max_topic_count}). Only
+ * a publish or subscribe that would create a topic is refused; topics already held keep working. What counts as held
+ * depends on the engine (docs/limits.md): {@link TopicCounter} in memory, {@code RedisTopicCounts} with Redis.
  */
-public final class TopicCountLimit {
-    private final TopicEngine engine;
-    private final long maxTopics;
-    private final long retryAfterSeconds;
+public interface TopicCountLimit {
 
-    /**
-     * @param maxTopics   topics this node holds at most (0: unlimited)
-     * @param idleTimeout when idle topics are forgotten: the earliest a place may free up
-     */
-    public TopicCountLimit(TopicEngine engine, long maxTopics, Duration idleTimeout) {
-        this.engine = engine;
-        this.maxTopics = maxTopics;
-        this.retryAfterSeconds = Math.max(1, idleTimeout.toSeconds());
+    /** Before a publish: succeeds when it may go ahead, else fails (or throws) with a 429 naming the bound. */
+    Future<Void> admitPublish(TopicKey topic, int maxPerCache);
+
+    /** Before a subscribe: throws a 429 naming the bound when the subscription may not start. */
+    void admitSubscribe(TopicKey topic, int maxPerCache);
+
+    /** The refusal when the node holds {@code maxTopics}. */
+    static TernException nodeBoundReached(long maxTopics, long retryAfterSeconds) {
+        return TernException.limitExceeded(LimitKind.TOPICS, "this server holds its limit of " + maxTopics
+                + " topics (--max-topics); existing topics work, new ones can be made once idle topics are forgotten",
+                retryAfterSeconds);
     }
 
-    /** Throws LIMIT_EXCEEDED (429, RESOURCE_EXHAUSTED) naming the limit when {@code topic} is new and a bound is reached. */
-    public void admit(TopicKey topic, int maxPerCache) {
-        boolean nodeBound = maxTopics > 0 && engine.stats().topics() >= maxTopics;
-        boolean cacheBound = maxPerCache > 0 && engine.topicCount(topic.cacheName()) >= maxPerCache;
-        if (!nodeBound && !cacheBound || engine.holdsTopic(topic)) {
-            return;
-        }
-        throw TernException.limitExceeded(LimitKind.TOPICS, nodeBound
-                ? "this server holds its limit of " + maxTopics + " topics (--max-topics); existing topics work, "
-                        + "new ones can be made once idle topics are forgotten"
-                : "cache " + topic.cacheName() + " holds its limit of " + maxPerCache + " topics (max_topic_count); "
-                        + "existing topics work, new ones can be made once idle topics are forgotten",
+    /** The refusal when the cache holds {@code maxPerCache}. */
+    static TernException cacheBoundReached(String cacheName, long maxPerCache, long retryAfterSeconds) {
+        return TernException.limitExceeded(LimitKind.TOPICS, "cache " + cacheName + " holds its limit of " + maxPerCache
+                + " topics (max_topic_count); existing topics work, new ones can be made once idle topics are forgotten",
                 retryAfterSeconds);
     }
 }

@@ -75,10 +75,12 @@ public final class TopicGateway {
 
     public Future<PublishReceipt> publish(Principal principal, TopicKey topic, TopicValue value) {
         CacheInfo cache = checkPublish(principal, topic, value);
-        topicCount.admit(topic, cache.limits().maxTopicCount());
         long started = System.nanoTime();
-        Future<Void> admitted = publishRate.admit(cache.name(), cache.limits().maxPublishRate());
-        // The in-memory limiter and engine answer at once: no future chain on the busiest path.
+        Future<Void> counted = topicCount.admitPublish(topic, cache.limits().maxTopicCount());
+        // The in-memory limiters and engine answer at once: no future chain on the busiest path.
+        Future<Void> admitted = counted.succeeded()
+                ? publishRate.admit(cache.name(), cache.limits().maxPublishRate())
+                : counted.compose(ok -> publishRate.admit(cache.name(), cache.limits().maxPublishRate()));
         Future<PublishReceipt> published = admitted.succeeded()
                 ? engine.publish(topic, value, principal.tokenId())
                 : admitted.compose(ok -> engine.publish(topic, value, principal.tokenId()));
@@ -129,7 +131,7 @@ public final class TopicGateway {
         tokens.requireValid(principal);
         authorizer.authorizeTopic(principal, TopicAction.SUBSCRIBE, topic);
         CacheInfo cache = caches.require(topic.cacheName());
-        topicCount.admit(topic, cache.limits().maxTopicCount());
+        topicCount.admitSubscribe(topic, cache.limits().maxTopicCount());
         subscriptions.acquire(cache.name(), cache.limits().maxSubscriptionCount());
         CountedSubscription counted = new CountedSubscription(cache.name(), listener);
         metrics.subscriberOpened(counted.transport);

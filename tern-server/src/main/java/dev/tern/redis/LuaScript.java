@@ -20,6 +20,8 @@ record LuaScript(String name, String source, String sha1) {
     static final LuaScript TOPIC_STATE = load("topic-state.lua");
     static final LuaScript FIGURES_SHARE = load("figures-share.lua");
     static final LuaScript FIGURES_READ = load("figures-read.lua");
+    static final LuaScript TOPIC_COUNT = load("topic-count.lua");
+    static final LuaScript TOPIC_COUNT_KEEP = load("topic-count-keep.lua");
     static final LuaScript CONSUME_REFRESH = load("consume-refresh.lua");
     static final LuaScript WEBHOOK_LEASE = load("webhook-lease.lua");
     static final LuaScript WEBHOOK_CURSORS = load("webhook-cursors.lua");

@@ -64,6 +64,15 @@ final class RedisKeys {
         return PREFIX + "live:" + tag(topic);
     }
 
+    /**
+     * Sorted set: the topics of a cache with a {@code max_topic_count} that were published to within the topics' time
+     * to live, each scored by when that ends (epoch ms). Its tag {@code {cache/}} (no topic name is empty) is a slot of
+     * its own, and the key matches {@link #cacheTopicsPattern}, so deleting the cache deletes it too.
+     */
+    static String countedTopics(String cacheName) {
+        return PREFIX + "topic:{" + cacheName + "/}:counted";
+    }
+
     /** Pattern matching every topic key of a cache (used to forget a deleted cache's topics). */
     static String cacheTopicsPattern(String cacheName) {
         return PREFIX + "topic:{" + cacheName + "/*";

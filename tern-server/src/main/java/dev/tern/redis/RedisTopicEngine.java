@@ -2,6 +2,7 @@ package dev.tern.redis;
 
 import dev.tern.error.TernException;
 import dev.tern.topic.Discontinuity;
+import dev.tern.topic.EngineSubscription;
 import dev.tern.topic.EngineStats;
 import dev.tern.topic.PublishReceipt;
 import dev.tern.topic.ResumePlan;
@@ -29,10 +30,13 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -60,6 +64,8 @@ public final class RedisTopicEngine implements TopicEngine {
     private final TopicSettings settings;
     private final long ttlMillis;
     private final Map<TopicKey, NodeTopic> topics = new HashMap<>();
+    /** The keys of {@link #topics}, readable from any thread: the topics this node follows. */
+    private final Set<TopicKey> followed = ConcurrentHashMap.newKeySet();
     private final Counters counters = new Counters();
     private final RedisTopicWatches watches;
     /** This node's publishes per topic (Redis context). */
@@ -105,7 +111,6 @@ public final class RedisTopicEngine implements TopicEngine {
             throw new IllegalStateException("subscribe must be called on a Vert.x context");
         }
         RedisSubscription subscription = new RedisSubscription(key, from, listener, context);
-        counters.subscribers.increment();
         redis.context().runOnContext(v -> attach(subscription));
         return subscription;
     }
@@ -152,6 +157,22 @@ public final class RedisTopicEngine implements TopicEngine {
     @Override
     public boolean isAvailable() {
         return redis.isAvailable();
+    }
+
+    /** Whether this node follows the topic (has, or had within the linger, a subscriber to it here). */
+    @Override
+    public boolean holdsTopic(TopicKey topic) {
+        return followed.contains(topic);
+    }
+
+    /** The topics this node follows, a live view readable from any thread. */
+    Set<TopicKey> followedTopics() {
+        return Collections.unmodifiableSet(followed);
+    }
+
+    /** How long a topic lives in Redis after its last publish, read or touch. */
+    long topicTtlMillis() {
+        return ttlMillis;
     }
 
     @Override
@@ -242,7 +263,7 @@ public final class RedisTopicEngine implements TopicEngine {
     // ---- on the Redis context ----
 
     private void attach(RedisSubscription subscription) {
-        if (!subscription.active) {
+        if (!subscription.isActive()) {
             return;
         }
         if (closed) {
@@ -250,6 +271,7 @@ public final class RedisTopicEngine implements TopicEngine {
             return;
         }
         NodeTopic topic = topics.computeIfAbsent(subscription.key, NodeTopic::new);
+        followed.add(subscription.key);
         topicCount = topics.size();
         topic.add(subscription);
         if (subscription.from.isLiveOnly()) {
@@ -267,7 +289,7 @@ public final class RedisTopicEngine implements TopicEngine {
      * published up to that grace before it subscribed, but none published after.
      */
     private void pinLiveStart(NodeTopic topic, RedisSubscription subscription) {
-        if (!subscription.active || topic.removed) {
+        if (!subscription.isActive() || topic.removed) {
             return;
         }
         read(subscription.key, 0, 0, subscription.subscribedAtMillis - LIVE_GRACE_MILLIS).onComplete(ar -> {
@@ -285,7 +307,7 @@ public final class RedisTopicEngine implements TopicEngine {
         topic.listen()
                 .onSuccess(v -> loadStart(topic, subscription))
                 .onFailure(e -> redis.vertx().setTimer(RETRY_MILLIS, id -> {
-                    if (subscription.active && !topic.removed) {
+                    if (subscription.isActive() && !topic.removed) {
                         listenThenLoad(topic, subscription);
                     }
                 }));
@@ -293,7 +315,7 @@ public final class RedisTopicEngine implements TopicEngine {
 
     /** Reads where the subscription starts and its replay; retried until Redis answers or the subscriber leaves. */
     private void loadStart(NodeTopic topic, RedisSubscription subscription) {
-        if (!subscription.active || topic.removed) {
+        if (!subscription.isActive() || topic.removed) {
             return;
         }
         StartPosition from = subscription.from;
@@ -453,7 +475,7 @@ public final class RedisTopicEngine implements TopicEngine {
         void addFigures(TopicFigures figures, long nowNanos, long nowMillis) {
             for (Group group : groups.values()) {
                 for (RedisSubscription member : group.members) {
-                    figures.addSubscriber(member.listener.transport());
+                    figures.addSubscriber(member.transport());
                 }
             }
             figures.publishedAt(nowMillis - (nowNanos - lastPublishNanos) / 1_000_000);
@@ -533,7 +555,9 @@ public final class RedisTopicEngine implements TopicEngine {
         void forget() {
             removed = true;
             redis.topicChannels().unlisten(channel);
-            topics.remove(key, this);
+            if (topics.remove(key, this)) {
+                followed.remove(key);
+            }
             topicCount = topics.size();
         }
     }
@@ -584,15 +608,13 @@ public final class RedisTopicEngine implements TopicEngine {
      * discontinuity. State is touched only on its own context (topic and group are set on the Redis context before
      * any event can reach it).
      */
-    private final class RedisSubscription implements Subscription {
+    private final class RedisSubscription extends EngineSubscription {
         final TopicKey key;
         /** Where it starts; a live-only start is pinned to a position on the Redis context before it is read. */
         volatile StartPosition from;
-        final SubscriptionListener listener;
         final Context context;
         /** When the subscribe call was made (epoch ms): a live-only subscriber gets what was published from then. */
         final long subscribedAtMillis = System.currentTimeMillis();
-        volatile boolean active = true;
         volatile NodeTopic topic;
         volatile Group group;
         private List<SubscriptionEvent> early = new ArrayList<>();
@@ -600,14 +622,14 @@ public final class RedisTopicEngine implements TopicEngine {
         private long next;
 
         RedisSubscription(TopicKey key, StartPosition from, SubscriptionListener listener, Context context) {
+            super(listener, counters.subscribers);
             this.key = key;
             this.from = from;
-            this.listener = listener;
             this.context = context;
         }
 
         void start(long currentPage, ResumePlan plan, List<TopicItem> replay) {
-            if (!active || early == null) {
+            if (!isActive() || early == null) {
                 return;
             }
             page = currentPage;
@@ -616,7 +638,7 @@ public final class RedisTopicEngine implements TopicEngine {
                 listener.onEvent(plan.discontinuity());
             }
             for (TopicItem item : replay) {
-                if (!active) {
+                if (!isActive()) {
                     return;
                 }
                 if (item.sequenceNumber() == next) {
@@ -634,7 +656,7 @@ public final class RedisTopicEngine implements TopicEngine {
 
         /** Returns true when the event was an item passed on to the listener. */
         boolean offer(SubscriptionEvent event) {
-            if (!active) {
+            if (!isActive()) {
                 return false;
             }
             if (early != null) {
@@ -665,23 +687,8 @@ public final class RedisTopicEngine implements TopicEngine {
             return true;
         }
 
-        void end(SubscriptionEnd reason) {
-            if (active) {
-                leave();
-                listener.onEnd(reason);
-            }
-        }
-
         @Override
-        public void cancel() {
-            if (active) {
-                leave();
-            }
-        }
-
-        private void leave() {
-            active = false;
-            counters.subscribers.decrement();
+        protected void leaveTopic() {
             redis.context().runOnContext(v -> {
                 NodeTopic owner = topic;
                 if (owner != null) {

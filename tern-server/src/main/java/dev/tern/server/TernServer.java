@@ -21,6 +21,7 @@ import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
 import dev.tern.logging.LogFormat;
 import dev.tern.limit.TopicCountLimit;
+import dev.tern.limit.TopicCounter;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.CredentialWatch;
 import dev.tern.pubsub.IdempotencyLedger;
@@ -35,6 +36,7 @@ import dev.tern.redis.RedisIdempotencyKeys;
 import dev.tern.redis.RedisPublishRates;
 import dev.tern.redis.RedisSubscriptionCounts;
 import dev.tern.redis.RedisSigningSecret;
+import dev.tern.redis.RedisTopicCounts;
 import dev.tern.redis.RedisTopicEngine;
 import dev.tern.redis.RedisWebhookStore;
 import dev.tern.storage.DataDirectory;
@@ -174,10 +176,14 @@ public final class TernServer {
         TernMetrics metrics = new TernMetrics(engine.stats());
         BooleanSupplier ready = () -> readiness.getAsBoolean() && engine.isAvailable();
         metrics.watchHealth(ready, redis != null ? "redis" : "memory", engine::isAvailable);
+        TopicCountLimit topicCounts = redis != null
+                ? new RedisTopicCounts(redis, (RedisTopicEngine) engine, config.bounds().maxTopics(),
+                        name -> caches.find(name).map(cache -> cache.limits().maxTopicCount() > 0).orElse(false))
+                : new TopicCounter(engine, config.bounds().maxTopics(), config.topicIdleTimeout());
         TopicGateway gateway = new TopicGateway(verifier, authorizer, caches,
                 redis != null ? new RedisPublishRates(redis) : new PublishRateLimiter(),
                 redis != null ? new RedisSubscriptionCounts(redis) : new SubscriptionCounter(),
-                new TopicCountLimit(engine, config.bounds().maxTopics(), config.topicIdleTimeout()), engine, metrics,
+                topicCounts, engine, metrics,
                 new CredentialWatch(verifier, revocations));
         DestinationPolicy destinations = destinationPolicy(config.webhooks());
         WebhookStore webhookStore = redis != null ? new RedisWebhookStore(redis) : new FileWebhookStore(dataDirectory);

@@ -67,7 +67,6 @@ public final class InMemoryTopicEngine implements TopicEngine {
             MemoryTopic topic = topics.computeIfAbsent(key, this::newTopic);
             MemorySubscription subscription = topic.subscribe(from, listener, context);
             if (subscription != null) {
-                counters.subscribers.increment();
                 return subscription;
             }
         }
@@ -345,7 +344,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
                         new MemorySubscription(this, groupFor(context), listener, lastSequence + 1);
                 subscription.group.add(subscription);
                 subscriberCount++;
-                subscribersByTransport[subscription.transport.ordinal()]++;
+                subscribersByTransport[subscription.transport().ordinal()]++;
                 // Queued while the lock is held, so that it runs before the delivery of any later publish.
                 context.runOnContext(v -> subscription.start(plan.discontinuity(), replay));
                 return subscription;
@@ -371,7 +370,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
             SubscriberGroup group = subscription.group;
             group.remove(subscription);
             subscriberCount--;
-            subscribersByTransport[subscription.transport.ordinal()]--;
+            subscribersByTransport[subscription.transport().ordinal()]--;
             lastActivityNanos = System.nanoTime();
             if (group.isEmpty()) {
                 groups = Arrays.stream(groups).filter(g -> g != group).toArray(SubscriberGroup[]::new);
@@ -472,29 +471,25 @@ public final class InMemoryTopicEngine implements TopicEngine {
         }
     }
 
-    private final class MemorySubscription implements Subscription {
+    private final class MemorySubscription extends EngineSubscription {
         private final MemoryTopic topic;
         final SubscriberGroup group;
-        private final SubscriptionListener listener;
-        final SubscriberTransport transport;
         /** Live messages below this were part of the replay (or precede the subscription) and are skipped. */
         private long nextLive;
-        private boolean active = true;
 
         MemorySubscription(MemoryTopic topic, SubscriberGroup group, SubscriptionListener listener, long nextLive) {
+            super(listener, counters.subscribers);
             this.topic = topic;
             this.group = group;
-            this.listener = listener;
-            this.transport = listener.transport();
             this.nextLive = nextLive;
         }
 
         void start(Discontinuity discontinuity, List<TopicItem> replay) {
-            if (discontinuity != null && active) {
+            if (discontinuity != null && isActive()) {
                 listener.onEvent(discontinuity);
             }
             for (TopicItem item : replay) {
-                if (!active) {
+                if (!isActive()) {
                     return;
                 }
                 listener.onEvent(item);
@@ -503,7 +498,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
         }
 
         boolean deliverLive(TopicItem item) {
-            if (!active || item.sequenceNumber() < nextLive) {
+            if (!isActive() || item.sequenceNumber() < nextLive) {
                 return false;
             }
             nextLive = item.sequenceNumber() + 1;
@@ -511,23 +506,8 @@ public final class InMemoryTopicEngine implements TopicEngine {
             return true;
         }
 
-        void end(SubscriptionEnd reason) {
-            if (active) {
-                leave();
-                listener.onEnd(reason);
-            }
-        }
-
         @Override
-        public void cancel() {
-            if (active) {
-                leave();
-            }
-        }
-
-        private void leave() {
-            active = false;
-            counters.subscribers.decrement();
+        protected void leaveTopic() {
             topic.leave(this);
         }
     }

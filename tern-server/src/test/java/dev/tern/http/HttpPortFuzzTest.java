@@ -50,7 +50,7 @@ class HttpPortFuzzTest {
         log.close();
     }
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "45s")
     void requests(FuzzedDataProvider data) throws IOException {
         // The test itself connects to the server under test: not the request forgery Jazzer's detector looks for.
         try (SilentCloseable loopback = BugDetectors.allowNetworkConnections(

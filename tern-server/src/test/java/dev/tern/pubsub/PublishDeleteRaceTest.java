@@ -15,7 +15,7 @@ import dev.tern.error.ErrorKind;
 import dev.tern.error.TernException;
 import dev.tern.limit.PublishRateLimiter;
 import dev.tern.limit.SubscriptionCounter;
-import dev.tern.limit.TopicCountLimit;
+import dev.tern.limit.TopicCounter;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.storage.DataDirectory;
 import dev.tern.topic.InMemoryTopicEngine;
@@ -59,7 +59,7 @@ class PublishDeleteRaceTest {
         RevocationList revocations = new RevocationList(new FileRevocationStore(data), clock);
         TokenVerifier verifier = new TokenVerifier(codec, clock, revocations);
         TopicGateway gateway = new TopicGateway(verifier, new Authorizer(), caches, new PublishRateLimiter(),
-                new SubscriptionCounter(), new TopicCountLimit(engine, 0, Duration.ofMinutes(10)), engine, new TernMetrics(engine.stats()), new CredentialWatch(verifier, revocations));
+                new SubscriptionCounter(), new TopicCounter(engine, 0, Duration.ofMinutes(10)), engine, new TernMetrics(engine.stats()), new CredentialWatch(verifier, revocations));
         Principal superUser = new Principal("test", true, List.of(), null, 0, 0, true);
         TopicKey topic = new TopicKey("raced", "t");
         TopicLimits limits = new TopicLimits(0, 0, 4);

@@ -99,7 +99,7 @@ public final class BenchMain {
                         break;
                     case "webhook-throughput":
                         new WebhookLoad(vertx, loops, publisherLoops.get(0), server).throughput(sink, subscribers,
-                                (long) (warmup * 1000), (long) (duration * 1000));
+                                (long) (warmup * 1000), (long) (duration * 1000), pids);
                         break;
                     case "webhook-latency":
                         new WebhookLoad(vertx, loops, publisherLoops.get(0), server).latency(sink, rate,

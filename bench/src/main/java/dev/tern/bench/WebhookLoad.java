@@ -1,20 +1,24 @@
 package dev.tern.bench;
 
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,7 +64,7 @@ final class WebhookLoad {
                 new PoolOptions().setHttp1MaxSize(16));
     }
 
-    void throughput(ResultSink sink, int webhooks, long warmupMillis, long durationMillis) {
+    void throughput(ResultSink sink, int webhooks, long warmupMillis, long durationMillis, List<Long> pids) {
         String topic = "wh-throughput";
         int port = startReceiver(Answer.EMPTY);
         for (int i = 0; i < webhooks; i++) {
@@ -74,15 +78,26 @@ final class WebhookLoad {
         }
         Blocking.sleep(warmupMillis);
         ServerCounters before = ServerCounters.read(server);
+        List<Long> self = List.of(ProcessHandle.current().pid());
+        double serverCpu = pids.isEmpty() ? 0 : ProcessCpu.seconds(pids);
+        double ownCpu = ProcessCpu.seconds(self);
         long count = received.get();
         long started = System.nanoTime();
         Blocking.sleep(durationMillis);
         count = received.get() - count;
         double seconds = (System.nanoTime() - started) / 1e9;
+        serverCpu = pids.isEmpty() ? 0 : ProcessCpu.seconds(pids) - serverCpu;
+        ownCpu = ProcessCpu.seconds(self) - ownCpu;
         ServerCounters during = ServerCounters.read(server).minus(before);
         stop[0] = true;
         sink.add("webhook deliveries/s", count / seconds, webhooks + " webhooks on one topic, receiver keep-alive, "
                 + "publishes at most " + LEAD + " messages ahead; " + during);
+        if (count > 0 && !pids.isEmpty()) {
+            // CPU per delivery says what the machine could deliver when it is shared with other work (the cores
+            // divided by what both sides spend per delivery), which deliveries/s alone cannot on a busy machine.
+            sink.add("webhook server CPU us/delivery", serverCpu * 1e6 / count, String.format(Locale.ROOT,
+                    "load generator (receiver and publisher) %.1f us/delivery", ownCpu * 1e6 / count));
+        }
     }
 
     void latency(ResultSink sink, double rate, long warmupMillis, long durationMillis) {
@@ -156,20 +171,30 @@ final class WebhookLoad {
 
     private enum Answer { EMPTY, TIMED, LARGE }
 
-    /** One server per receiver loop, all on one port (Vert.x spreads the connections over them). */
+    /**
+     * One server per receiver loop, all on one port: instances of one deployment, which Vert.x lets share the port and
+     * spreads the connections over.
+     */
     private int startReceiver(Answer answer) {
         Buffer large = answer == Answer.LARGE ? Buffer.buffer(new byte[LARGE_ANSWER_BYTES]) : null;
-        int port = 0;
-        for (Context loop : receiverLoops) {
-            int bind = port;
-            Promise<HttpServer> listening = Promise.promise();
-            loop.runOnContext(v -> vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(bind)
-                            .setTcpNoDelay(true))
-                    .requestHandler(request -> receive(request, answer, large))
-                    .listen().onComplete(listening));
-            port = Blocking.await(listening.future()).actualPort();
-        }
+        int port = freePort();
+        Blocking.await(vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setTcpNoDelay(true))
+                        .requestHandler(request -> receive(request, answer, large))
+                        .listen();
+            }
+        }, new DeploymentOptions().setInstances(receiverLoops.size())));
         return port;
+    }
+
+    private static int freePort() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void receive(HttpServerRequest request, Answer answer, Buffer large) {

@@ -86,9 +86,15 @@ public final class WebhookSender {
     /** The pool of the calling delivery's event loop. */
     private HttpClientAgent client() {
         Context current = Vertx.currentContext();
-        return clients.computeIfAbsent(current != null ? current : vertx.getOrCreateContext(), c -> vertx.createHttpClient(options, new PoolOptions()
-                .setHttp1MaxSize(Math.max(1, (maxConnections + loops - 1) / loops))
-                .setMaxWaitQueueSize(100_000)));
+        return clients.computeIfAbsent(current != null ? current : vertx.getOrCreateContext(), c -> vertx.httpClientBuilder()
+                .with(options)
+                .with(new PoolOptions()
+                        .setHttp1MaxSize(Math.max(1, (maxConnections + loops - 1) / loops))
+                        .setMaxWaitQueueSize(100_000))
+                // A receiver that resets an idle pooled connection is no error of Tern's: the connection is dropped
+                // and the next request opens another (an attempt it hits fails and is retried, as for any reset).
+                .withConnectHandler(connection -> connection.exceptionHandler(ignored -> { }))
+                .build());
     }
 
     /** POSTs the request; completes (never fails) with the outcome, on the caller's context. */

@@ -24,7 +24,7 @@ public final class BenchMain {
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run one workload against one server.")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout | websocket-fanout | multi-topic (Tern: --subscribers clients x --topics-per-subscriber) | webhook-throughput | webhook-latency (--subscribers: webhooks)")
+        @Option(names = "--workload", required = true, description = "publish | fanout | topics | idle | grpc-publish | grpc-fanout | websocket-fanout | multi-topic (Tern: --subscribers clients x --topics-per-subscriber) | webhook-throughput | webhook-latency | webhook-large-answers (--subscribers: webhooks)")
         String workload;
         @Option(names = "--label", required = true, description = "Workload name in the table.")
         String label;
@@ -108,11 +108,17 @@ public final class BenchMain {
                         workloads.idleSubscribers(sink, subscribers, pids);
                         break;
                     case "webhook-throughput":
-                        new WebhookLoad(vertx, server).throughput(sink, subscribers, (long) (warmup * 1000),
-                                (long) (duration * 1000));
+                        new WebhookLoad(vertx, loops, publisherLoops.get(0), server).throughput(sink, subscribers,
+                                (long) (warmup * 1000), (long) (duration * 1000), pids);
                         break;
                     case "webhook-latency":
-                        new WebhookLoad(vertx, server).latency(sink, rate, (long) (warmup * 1000), (long) (duration * 1000));
+                        new WebhookLoad(vertx, loops, publisherLoops.get(0), server).latency(sink, rate,
+                                (long) (warmup * 1000), (long) (duration * 1000));
+                        break;
+                    case "webhook-large-answers":
+                        new WebhookLoad(vertx, loops, publisherLoops.get(0), server).largeAnswers(sink,
+                                subscribers == 0 ? 10 : subscribers, rate == 0 ? 20 : rate, (long) (warmup * 1000),
+                                (long) (duration * 1000), pids);
                         break;
                     default:
                         System.err.println("unknown workload " + workload);

@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,12 +33,27 @@ public final class WebhookCommand {
         String topic;
         @Option(names = "--destination", required = true, description = "The URL each message is POSTed to (http or https).")
         String destination;
+        @Option(names = "--retry-initial-backoff", converter = DurationConverter.class,
+                description = "This webhook's wait before its first retry, e.g. 500ms (with --retry-max-backoff; "
+                        + "default: the server's --webhook-retry-initial-backoff).")
+        Duration initialBackoff;
+        @Option(names = "--retry-max-backoff", converter = DurationConverter.class,
+                description = "This webhook's longest wait between retries, e.g. 10s (with --retry-initial-backoff; "
+                        + "default: the server's --webhook-retry-max-backoff).")
+        Duration maxBackoff;
 
         @Override
         void run(TernClient client) throws Exception {
-            Map<String, String> body = new LinkedHashMap<>();
+            if ((initialBackoff == null) != (maxBackoff == null)) {
+                throw new IllegalStateException("give both --retry-initial-backoff and --retry-max-backoff, or neither");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
             body.put("topic", topic);
             body.put("url", destination);
+            if (initialBackoff != null) {
+                body.put("retry", Map.of("initial_backoff_ms", initialBackoff.toMillis(),
+                        "max_backoff_ms", maxBackoff.toMillis()));
+            }
             System.out.println(client.send("PUT", path(cache, name), "application/json", JSON.writeValueAsBytes(body)));
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tern.auth.Authorizer;
 import dev.tern.error.TernException;
 import dev.tern.pubsub.TopicGateway;
+import dev.tern.webhook.RetrySchedule;
 import dev.tern.webhook.Webhook;
 import dev.tern.webhook.WebhookDispatcher;
 import dev.tern.webhook.WebhookRegistry;
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
  * state; the secret is shown only by PUT and the secret endpoints.
  */
 final class WebhookRoutes {
-    private static final Set<String> FIELDS = Set.of("topic", "url");
+    private static final Set<String> FIELDS = Set.of("topic", "url", "retry");
+    private static final Set<String> RETRY_FIELDS = Set.of("initial_backoff_ms", "max_backoff_ms");
 
     private final WebhookRegistry webhooks;
     private final WebhookDispatcher dispatcher;
@@ -42,15 +44,16 @@ final class WebhookRoutes {
         }
         body.fieldNames().forEachRemaining(field -> {
             if (!FIELDS.contains(field)) {
-                throw TernException.badRequest("unknown field " + field + "; expected topic and url");
+                throw TernException.badRequest("unknown field " + field + "; expected topic, url and retry");
             }
         });
         String topic = text(body, "topic");
         String url = text(body, "url");
+        RetrySchedule retry = retry(body.get("retry"));
         String cache = ctx.pathParam("cache");
         String name = ctx.pathParam("name");
         answer(ctx, () -> {
-            String secret = webhooks.put(cache, name, topic, url);
+            String secret = webhooks.put(cache, name, topic, url, retry);
             Map<String, Object> view = view(webhooks.require(cache, name));
             view.put("secret", secret);
             return view;
@@ -107,6 +110,12 @@ final class WebhookRoutes {
         view.put("topic", webhook.topicName());
         view.put("url", webhook.url());
         view.put("created_at", webhook.createdAtEpochSeconds());
+        RetrySchedule retry = dispatcher.schedule(webhook);
+        Map<String, Object> retryView = new LinkedHashMap<>();
+        retryView.put("initial_backoff_ms", retry.initialBackoffMillis());
+        retryView.put("max_backoff_ms", retry.maxBackoffMillis());
+        retryView.put("server_default", webhook.retry() == null);
+        view.put("retry", retryView);
         view.put("delivery", dispatcher.status(webhook));
         return view;
     }
@@ -124,6 +133,31 @@ final class WebhookRoutes {
 
     private void requireSuperUser(RoutingContext ctx) {
         authorizer.requireSuperUser(gateway.authenticate(RequestCredential.of(ctx.request())));
+    }
+
+    /** The webhook's own retry schedule: absent or null for the server's, else both fields, whole milliseconds. */
+    private static RetrySchedule retry(JsonNode retry) {
+        if (retry == null || retry.isNull()) {
+            return null;
+        }
+        if (!retry.isObject()) {
+            throw TernException.badRequest("retry must be an object with initial_backoff_ms and max_backoff_ms");
+        }
+        retry.fieldNames().forEachRemaining(field -> {
+            if (!RETRY_FIELDS.contains(field)) {
+                throw TernException.badRequest("unknown field retry." + field
+                        + "; expected initial_backoff_ms and max_backoff_ms");
+            }
+        });
+        return RetrySchedule.requireValid(millis(retry, "initial_backoff_ms"), millis(retry, "max_backoff_ms"));
+    }
+
+    private static long millis(JsonNode retry, String field) {
+        JsonNode value = retry.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw TernException.badRequest("retry." + field + " is required and must be a whole number of milliseconds");
+        }
+        return value.asLong();
     }
 
     private static String text(JsonNode body, String field) {

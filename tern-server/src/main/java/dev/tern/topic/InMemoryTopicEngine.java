@@ -318,7 +318,7 @@ public final class InMemoryTopicEngine implements TopicEngine {
                 if (removed) {
                     return null;
                 }
-                TopicItem item = new TopicItem(page, ++lastSequence, value, publisherId);
+                TopicItem item = new TopicItem(page, ++lastSequence, value, publisherId, System.currentTimeMillis());
                 historyBytes.addAndGet(history.append(item));
                 lastActivityNanos = System.nanoTime();
                 lastPublishNanos = lastActivityNanos;

@@ -23,9 +23,12 @@ import java.util.Base64;
  */
 public record DeliveryRequest(String id, byte[] body) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Looking the algorithm up costs more than a digest of a few bytes: one instance per thread. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(DeliveryRequest::sha256);
 
     /**
-     * @param publishedAtMillis when this node received the message from the engine (see docs/webhooks.md)
+     * @param publishedAtMillis when the message was published, or received from an engine that does not keep that
+     *                          (see docs/webhooks.md)
      */
     public static DeliveryRequest of(Webhook webhook, TopicItem item, long publishedAtMillis, long nowMillis) {
         byte[] body = write(json -> {
@@ -81,12 +84,16 @@ public record DeliveryRequest(String id, byte[] body) {
 
     /** {@code msg_} and a digest of cache, topic and position: unique per topic message, stable across retries. */
     private static String id(Webhook webhook, String position) {
+        byte[] digest = SHA256.get().digest((webhook.cacheName() + "/" + webhook.topicName()
+                + "/" + position).getBytes(StandardCharsets.UTF_8));
+        return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 24);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((webhook.cacheName() + "/" + webhook.topicName()
-                    + "/" + position).getBytes(StandardCharsets.UTF_8));
-            return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 24);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 }

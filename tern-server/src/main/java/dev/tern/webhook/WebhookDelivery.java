@@ -46,6 +46,8 @@ final class WebhookDelivery implements SubscriptionListener {
     private boolean inFlight;
     private long retryTimer = -1;
     private boolean stopped;
+    private String destinationUrl;
+    private URI destination;
 
     // Read by status requests on other threads.
     private volatile DeliveryCursor cursor;
@@ -210,11 +212,12 @@ final class WebhookDelivery implements SubscriptionListener {
         }
         long now = System.currentTimeMillis();
         DeliveryRequest request = head.event() instanceof TopicItem item
-                ? DeliveryRequest.of(current, item, head.receivedAtMillis(), now)
+                ? DeliveryRequest.of(current, item, item.publishedAtMillis() != 0 ? item.publishedAtMillis()
+                        : head.receivedAtMillis(), now)
                 : DeliveryRequest.of(current, (Discontinuity) head.event(), now);
         inFlight = true;
         long started = System.nanoTime();
-        dispatcher.sender().send(URI.create(current.url()), request, current.secret()).onComplete(done -> {
+        dispatcher.sender().send(destination(current), request, current.secret()).onComplete(done -> {
             if (Vertx.currentContext() == context) {
                 completed(head, done.result(), started);
             } else {
@@ -252,8 +255,21 @@ final class WebhookDelivery implements SubscriptionListener {
         pump();
     }
 
+    /** The webhook's URL, parsed once per URL rather than once per request. */
+    private URI destination(Webhook current) {
+        if (!current.url().equals(destinationUrl)) {
+            destination = URI.create(current.url());
+            destinationUrl = current.url();
+        }
+        return destination;
+    }
+
     private void retryLater(Runnable action) {
-        long delay = dispatcher.schedule().delayMillis(failures);
+        Webhook current = dispatcher.registry().find(cacheName, name).orElse(null);
+        if (current == null) {
+            return; // deleted: the dispatcher stops this delivery
+        }
+        long delay = dispatcher.schedule(current).delayMillis(failures);
         nextAttemptAtMillis = System.currentTimeMillis() + delay;
         retryTimer = vertx.setTimer(delay, id -> {
             retryTimer = -1;

@@ -78,6 +78,7 @@ public final class WebhookDispatcher {
         for (int i = 0; i < loops.length; i++) {
             loops[i] = internal.createEventLoopContext();
         }
+        sender.spreadOver(loops.length);
         registry.onChange(() -> control.runOnContext(v -> refresh()));
         control.runOnContext(v -> {
             refresh();
@@ -106,8 +107,9 @@ public final class WebhookDispatcher {
         return sender;
     }
 
-    RetrySchedule schedule() {
-        return schedule;
+    /** The retry schedule a webhook's deliveries follow: its own, or the server's. */
+    public RetrySchedule schedule(Webhook webhook) {
+        return webhook.retryOr(schedule);
     }
 
     TernMetrics metrics() {

@@ -41,8 +41,21 @@ public final class WebhookRegistry {
         caches.onDelete(this::deleteCache);
     }
 
-    /** Creates or replaces a webhook; answers its signing secret (kept when an existing webhook is replaced). */
-    public synchronized String put(String cacheName, String name, String topicName, String url) {
+    /**
+     * Creates or replaces a webhook; answers its signing secret (kept when an existing webhook is replaced). A replaced
+     * webhook keeps its own retry schedule: this is the put of gRPC, which has no field for one.
+     */
+    public String put(String cacheName, String name, String topicName, String url) {
+        return put(cacheName, name, topicName, url, null, true);
+    }
+
+    /** Creates or replaces a webhook with exactly this retry schedule (null: the server's); answers its secret. */
+    public String put(String cacheName, String name, String topicName, String url, RetrySchedule retry) {
+        return put(cacheName, name, topicName, url, retry, false);
+    }
+
+    private synchronized String put(String cacheName, String name, String topicName, String url, RetrySchedule retry,
+                                    boolean keepRetry) {
         ResourceNames.requireCacheName(cacheName);
         WebhookNames.require(name);
         ResourceNames.requireTopicName(topicName);
@@ -56,7 +69,8 @@ public final class WebhookRegistry {
         }
         Webhook webhook = new Webhook(cacheName, name, topicName, destination.toString(),
                 existing.map(Webhook::secret).orElseGet(WebhookRegistry::newSecret),
-                existing.map(Webhook::createdAtEpochSeconds).orElse(Instant.now().getEpochSecond()));
+                existing.map(Webhook::createdAtEpochSeconds).orElse(Instant.now().getEpochSecond()),
+                keepRetry ? existing.map(Webhook::retry).orElse(null) : retry);
         store.put(webhook);
         webhooks.put(webhook.key(), webhook);
         changed();

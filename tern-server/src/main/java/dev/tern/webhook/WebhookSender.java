@@ -1,6 +1,8 @@
 package dev.tern.webhook;
 
 import dev.tern.config.WebhookConfig;
+import io.netty.util.NetUtil;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -15,6 +17,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
@@ -43,16 +46,25 @@ public final class WebhookSender {
     }
 
     private final Vertx vertx;
-    private final HttpClientAgent client;
+    private final HttpClientOptions options;
+    private final int maxConnections;
     private final DestinationPolicy policy;
     private final long timeoutMillis;
     private final ConcurrentHashMap<String, Resolved> resolved = new ConcurrentHashMap<>();
+    /**
+     * One client (pool) per delivery event loop: Vert.x hands any free pooled connection to any caller, and a
+     * connection on another event loop costs two thread hops per request (the write, then the answer), which under
+     * load cost more than the request itself. Each delivery sends from its own loop, on that loop's connections.
+     */
+    private final ConcurrentHashMap<Context, HttpClientAgent> clients = new ConcurrentHashMap<>();
+    private volatile int loops = 1;
 
     public WebhookSender(Vertx vertx, WebhookConfig config, DestinationPolicy policy) {
         this.vertx = vertx;
         this.policy = policy;
         this.timeoutMillis = config.requestTimeout().toMillis();
-        HttpClientOptions options = new HttpClientOptions()
+        this.maxConnections = config.maxConnections();
+        this.options = new HttpClientOptions()
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setVerifyHost(true)
@@ -64,9 +76,25 @@ public final class WebhookSender {
             // only when no trust options are set, so a private CA file must hold every CA destinations use.
             options.setTrustOptions(new PemTrustOptions().addCertPath(config.trustStore().toString()));
         }
-        this.client = vertx.createHttpClient(options, new PoolOptions()
-                .setHttp1MaxSize(config.maxConnections())
-                .setMaxWaitQueueSize(100_000));
+    }
+
+    /** Deliveries run on {@code count} event loops: the per-destination connection limit is shared among them. */
+    void spreadOver(int count) {
+        loops = Math.max(1, count);
+    }
+
+    /** The pool of the calling delivery's event loop. */
+    private HttpClientAgent client() {
+        Context current = Vertx.currentContext();
+        return clients.computeIfAbsent(current != null ? current : vertx.getOrCreateContext(), c -> vertx.httpClientBuilder()
+                .with(options)
+                .with(new PoolOptions()
+                        .setHttp1MaxSize(Math.max(1, (maxConnections + loops - 1) / loops))
+                        .setMaxWaitQueueSize(100_000))
+                // A receiver that resets an idle pooled connection is no error of Tern's: the connection is dropped
+                // and the next request opens another (an attempt it hits fails and is retried, as for any reset).
+                .withConnectHandler(connection -> connection.exceptionHandler(ignored -> { }))
+                .build());
     }
 
     /** POSTs the request; completes (never fails) with the outcome, on the caller's context. */
@@ -80,23 +108,40 @@ public final class WebhookSender {
         }, failure -> Future.succeededFuture(new Outcome(0, "cannot resolve " + host + ": " + failure.getMessage())));
     }
 
+    /**
+     * The checked addresses of a host. An IP literal is checked once and needs no resolver. A name is resolved on a
+     * worker thread and kept for {@link #RESOLVED_FOR_MILLIS}; only a request that finds no usable entry waits for that.
+     */
     private Future<Resolved> addresses(String host) {
         Resolved known = resolved.get(host);
         if (known != null && known.until() > System.currentTimeMillis()) {
             return Future.succeededFuture(known);
         }
-        return vertx.executeBlocking(() -> {
-            List<InetAddress> all = List.of(InetAddress.getAllByName(host));
-            String refusal = null;
-            for (InetAddress address : all) {
-                if (!policy.permits(address)) {
-                    refusal = host + " resolves to " + address.getHostAddress() + ", a refused address";
-                }
+        if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+            try {
+                Resolved literal = check(host, List.of(InetAddress.getByName(host)), Long.MAX_VALUE);
+                resolved.put(host, literal);
+                return Future.succeededFuture(literal);
+            } catch (UnknownHostException e) {
+                return Future.failedFuture(e); // not reached: a valid literal needs no lookup
             }
-            Resolved fresh = new Resolved(all, System.currentTimeMillis() + RESOLVED_FOR_MILLIS, refusal);
+        }
+        return vertx.executeBlocking(() -> {
+            Resolved fresh = check(host, List.of(InetAddress.getAllByName(host)),
+                    System.currentTimeMillis() + RESOLVED_FOR_MILLIS);
             resolved.put(host, fresh);
             return fresh;
         }, false);
+    }
+
+    private Resolved check(String host, List<InetAddress> all, long until) {
+        String refusal = null;
+        for (InetAddress address : all) {
+            if (!policy.permits(address)) {
+                refusal = host + " resolves to " + address.getHostAddress() + ", a refused address";
+            }
+        }
+        return new Resolved(all, until, refusal);
     }
 
     private Future<Outcome> post(URI destination, String host, InetAddress address, DeliveryRequest request, String secret) {
@@ -125,7 +170,7 @@ public final class WebhookSender {
         // receiver's, and counting it would fail healthy receivers under load. The wait itself is bounded too.
         long[] timer = {vertx.setTimer(timeoutMillis + POOL_WAIT_MILLIS, id -> outcome.tryComplete(
                 new Outcome(0, "no connection to the destination within " + (timeoutMillis + POOL_WAIT_MILLIS) + " ms")))};
-        client.request(options)
+        client().request(options)
                 .compose(sent -> {
                     vertx.cancelTimer(timer[0]);
                     timer[0] = vertx.setTimer(timeoutMillis, id -> outcome.tryComplete(
@@ -167,6 +212,6 @@ public final class WebhookSender {
     }
 
     public Future<Void> close() {
-        return client.close();
+        return Future.join(clients.values().stream().map(HttpClientAgent::close).toList()).mapEmpty();
     }
 }

@@ -54,6 +54,16 @@ class ClientCommandsTest {
         Cli.Result refused = asSuperUser("webhook", "put", "cli-hooks", "x", "--topic", "t", "--destination", "ftp://127.0.0.1/");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("http:// or https://");
+        Cli.Result ownRetries = asSuperUser("webhook", "put", "cli-hooks", "my hook", "--topic", "t", "--destination",
+                "http://127.0.0.1:9/in", "--retry-initial-backoff", "500ms", "--retry-max-backoff", "10s");
+        assertThat(ownRetries.exitCode()).as(ownRetries.err()).isZero();
+        JsonNode retry = TernHttp.json(asSuperUser("webhook", "get", "cli-hooks", "my hook").out()).get("retry");
+        assertThat(retry.get("initial_backoff_ms").asLong()).isEqualTo(500);
+        assertThat(retry.get("max_backoff_ms").asLong()).isEqualTo(10_000);
+        Cli.Result half = asSuperUser("webhook", "put", "cli-hooks", "my hook", "--topic", "t", "--destination",
+                "http://127.0.0.1:9/in", "--retry-max-backoff", "10s");
+        assertThat(half.exitCode()).isEqualTo(1);
+        assertThat(half.err()).contains("--retry-initial-backoff");
         assertThat(asSuperUser("webhook", "delete", "cli-hooks", "my hook").exitCode()).isZero();
         assertThat(asSuperUser("webhook", "get", "cli-hooks", "my hook").exitCode()).isEqualTo(1);
     }

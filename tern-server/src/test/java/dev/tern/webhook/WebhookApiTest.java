@@ -64,11 +64,43 @@ class WebhookApiTest {
             assertThat(put(tern, "c", "h", "{\"url\": \"" + ok + "\"}").statusCode()).isEqualTo(400);
             assertThat(put(tern, "c", "h", "{\"topic\": \"t\", \"url\": \"" + ok + "\", \"extra\": 1}").statusCode()).isEqualTo(400);
             assertThat(put(tern, "c", "h", "[]").statusCode()).isEqualTo(400);
+            for (String retry : new String[]{"5", "{}", "{\"initial_backoff_ms\": 100}",
+                    "{\"initial_backoff_ms\": 5, \"max_backoff_ms\": 100}",
+                    "{\"initial_backoff_ms\": 200, \"max_backoff_ms\": 100}",
+                    "{\"initial_backoff_ms\": 100, \"max_backoff_ms\": 86400001}",
+                    "{\"initial_backoff_ms\": 1.5, \"max_backoff_ms\": 100}",
+                    "{\"initial_backoff_ms\": \"1s\", \"max_backoff_ms\": 100}",
+                    "{\"initial_backoff_ms\": 100, \"max_backoff_ms\": 100, \"attempts\": 3}"}) {
+                HttpResponse<String> refused = put(tern, "c", "h", "{\"topic\": \"t\", \"url\": \"" + ok
+                        + "\", \"retry\": " + retry + "}");
+                assertThat(refused.statusCode()).as(retry + ": " + refused.body()).isEqualTo(400);
+            }
             assertThat(listed(tern, "c")).isEmpty();
             assertThat(tern.send("GET", "/caches/c/webhooks/h", null, null).statusCode()).isEqualTo(404);
             assertThat(tern.send("DELETE", "/caches/c/webhooks/h", null, null).statusCode()).isEqualTo(404);
             assertThat(tern.send("POST", "/caches/c/webhooks/h/secret/rotate", null, null).statusCode()).isEqualTo(404);
             assertThat(tern.send("GET", "/caches/missing/webhooks", null, null).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aWebhookHasItsOwnRetryScheduleUntilAPutWithoutOneGivesItTheServersAgain() {
+        try (RunningTern tern = RunningTern.start("--webhook-retry-initial-backoff", "2s",
+                "--webhook-retry-max-backoff", "90s")) {
+            tern.createCache("c");
+            JsonNode own = TernHttp.json(put(tern, "c", "h", """
+                    {"topic": "t", "url": "http://127.0.0.1:9/", "retry": {"initial_backoff_ms": 250, "max_backoff_ms": 4000}}
+                    """).body()).get("retry");
+            assertThat(own.get("initial_backoff_ms").asLong()).isEqualTo(250);
+            assertThat(own.get("max_backoff_ms").asLong()).isEqualTo(4000);
+            assertThat(own.get("server_default").asBoolean()).isFalse();
+            tern.restart();
+            assertThat(listed(tern, "c").get(0).get("retry").get("max_backoff_ms").asLong()).isEqualTo(4000);
+            JsonNode server = TernHttp.json(put(tern, "c", "h", "{\"topic\": \"t\", \"url\": \"http://127.0.0.1:9/\"}")
+                    .body()).get("retry");
+            assertThat(server.get("initial_backoff_ms").asLong()).isEqualTo(2000);
+            assertThat(server.get("max_backoff_ms").asLong()).isEqualTo(90000);
+            assertThat(server.get("server_default").asBoolean()).isTrue();
         }
     }
 

@@ -12,6 +12,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -84,29 +85,49 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void aReceiverThatIsDownGetsEverythingInOrderOnceItIsBackAndNothingTwice() throws Exception {
-        try (RunningTern tern = RunningTern.start(FAST_RETRIES);
+    void aReceiverDownForTwentySecondsWhilePublishingGetsEverythingInOrderOnceItIsBackAndNothingTwice() throws Exception {
+        // The server's own schedule (1 s doubling to 60 s) would leave the receiver waiting up to a minute after it is
+        // back; this webhook's own schedule (50 ms doubling to 500 ms) bounds that wait, and so this test's length.
+        try (RunningTern tern = RunningTern.start();
              WebhookReceiver receiver = WebhookReceiver.start(Duration.ZERO)) {
             TernHttp http = new TernHttp(tern);
             tern.createCache("c");
-            putWebhook(tern, "c", "h", "t", receiver.url("/"));
+            HttpResponse<String> put = tern.send("PUT", "/caches/c/webhooks/h", "application/json", """
+                    {"topic": "t", "url": "%s", "retry": {"initial_backoff_ms": 50, "max_backoff_ms": 500}}"""
+                    .formatted(receiver.url("/")));
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            JsonNode retry = TernHttp.json(put.body()).get("retry");
+            assertThat(retry.get("initial_backoff_ms").asLong()).isEqualTo(50);
+            assertThat(retry.get("max_backoff_ms").asLong()).isEqualTo(500);
+            assertThat(retry.get("server_default").asBoolean()).isFalse();
             awaitDelivering(tern, "c", "h");
             http.publishText("c", "t", tern.superUserKey(), "m1");
             receiver.awaitCount(1, WAIT);
             awaitCursor(tern, "c", "h", 1); // the answer reached Tern before the receiver goes down
             receiver.down();
-            for (int i = 2; i <= 100; i++) {
-                http.publishText("c", "t", tern.superUserKey(), "m" + i);
+            long downSince = System.nanoTime();
+            int published = 1;
+            while (System.nanoTime() - downSince < Duration.ofSeconds(20).toNanos()) {
+                published++;
+                assertThat(http.publishText("c", "t", tern.superUserKey(), "m" + published).statusCode()).isEqualTo(204);
+                Thread.sleep(100);
             }
-            Thread.sleep(2_000); // several retries fail meanwhile
             JsonNode state = TernHttp.json(tern.send("GET", "/caches/c/webhooks/h", null, null).body()).get("delivery");
             assertThat(state.get("last_error").asText()).isNotEmpty();
-            assertThat(state.get("failed_attempts").asInt()).isGreaterThan(0);
+            assertThat(state.get("failed_attempts").asInt()).isGreaterThan(5);
             assertThat(state.get("last_sequence_number").asLong()).as(state.toString()).isEqualTo(1);
+            // The next attempt is at most the webhook's maximum backoff away, not the server's minute.
+            assertThat(state.get("next_attempt_at").asLong()).isLessThanOrEqualTo(System.currentTimeMillis() + 500);
+            long upAt = System.currentTimeMillis();
             receiver.up();
-            List<Received> got = receiver.awaitCount(100, WAIT);
-            Thread.sleep(500);
-            assertThat(sequenceNumbers(receiver.received())).isEqualTo(range(1, 100));
+            List<Received> got = receiver.awaitCount(published, WAIT);
+            awaitCursor(tern, "c", "h", published);
+            // publish_timestamp is when each message was published, not when it was finally delivered.
+            assertThat(got.get(1).json().get("publish_timestamp").asLong()).isLessThan(upAt - 15_000);
+            assertThat(got.get(published - 1).json().get("event_timestamp").asLong()).isGreaterThanOrEqualTo(upAt);
+            assertThat(sequenceNumbers(receiver.received())).isEqualTo(range(1, published));
+            assertThat(got.stream().map(r -> r.json().get("text").asText()).toList())
+                    .isEqualTo(range(1, published).stream().map(i -> "m" + i).toList());
             assertThat(got.stream().noneMatch(r -> r.json().has("discontinuity"))).isTrue();
         }
     }
@@ -253,6 +274,9 @@ class WebhookDeliveryTest {
             receiver.awaitCount(10, WAIT);
             awaitCursor(tern, "c", "h", 10);
             tern.restart();
+            // Cursors live in a file of their own; the webhooks' file (with their secrets) holds no cursor.
+            assertThat(Files.readString(tern.dataDir().resolve("webhook-cursors.json"))).contains("\"c/h\"", ":10\"");
+            assertThat(Files.readString(tern.dataDir().resolve("webhooks.json"))).doesNotContain("cursor");
             awaitDelivering(tern, "c", "h");
             // The memory engine starts the topic afresh on a greater page: one discontinuity says so, then the new ones.
             http.publishText("c", "t", tern.superUserKey(), "new");

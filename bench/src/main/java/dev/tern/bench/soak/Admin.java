@@ -12,7 +12,8 @@ import java.time.Duration;
  * super-user API key. Blocking calls, made from the soak's own threads (never from an event loop).
  */
 final class Admin {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
     private final String superUserKey;
 

@@ -76,7 +76,7 @@ final class CacheCycles implements Runnable {
         try {
             followers.forEach(Follower::start);
             for (int i = 1; i <= MESSAGES; i++) {
-                byte[] body = new Payload(lane, i, System.nanoTime(), 0).encode();
+                byte[] body = new Payload(lane, i, 0, 0).encode();
                 int status = publish(cache, body);
                 if (status != 204) {
                     return "publish " + i + " answered " + status;
@@ -104,7 +104,7 @@ final class CacheCycles implements Runnable {
                     return follower.transport + " subscriber ended " + how + " after the delete";
                 }
             }
-            int after = publish(cache, new Payload(lane, MESSAGES + 1, System.nanoTime(), 0).encode());
+            int after = publish(cache, new Payload(lane, MESSAGES + 1, 0, 0).encode());
             return after == 404 ? null : "publish to the deleted cache answered " + after;
         } catch (java.util.concurrent.TimeoutException e) {
             return "a subscriber was not ended within " + STEP_TIMEOUT_MILLIS / 1000 + " s of the delete";

@@ -87,7 +87,7 @@ abstract class PublishLane {
             beforeNewMessage();
             pendingTopic = ThreadLocalRandom.current().nextInt(topics);
             pendingSequence = ++nextSequence[pendingTopic];
-            pendingBody = new Payload(lane, pendingSequence, System.nanoTime(), pendingTopic).encode();
+            pendingBody = new Payload(lane, pendingSequence, 0, pendingTopic).encode(); // no send time: no latency here
         }
         send("t" + pendingTopic, pendingBody, clients.tokens.current());
     }

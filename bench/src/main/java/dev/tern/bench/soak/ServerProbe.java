@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  */
 final class ServerProbe {
     /** "total 29504K, used 1234K": a generation (or G1's one heap) in GC.heap_info; Metaspace lines do not match. */
-    private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    private static final Pattern USED = Pattern.compile("total\\s+\\d+K,\\s+used\\s+(\\d+)K");
     private static final double TICKS_PER_SECOND = 100.0;
 
     private final long pid;

@@ -52,6 +52,9 @@ final class SseFollower extends Follower {
             response.exceptionHandler(e -> ended(generation, End.UNEXPECTED, "stream: " + e));
             response.endHandler(v -> ended(generation, announcedEnd == null ? End.UNEXPECTED : announcedEnd,
                     announcedEnd == null ? "stream ended without an end event" : announcedDetail));
+            response.request().connection().closeHandler(v -> ended(generation,
+                    announcedEnd == null ? End.UNEXPECTED : announcedEnd,
+                    announcedEnd == null ? "connection closed without an end event" : announcedDetail));
             live(generation);
         });
     }

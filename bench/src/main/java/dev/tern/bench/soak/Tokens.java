@@ -38,17 +38,22 @@ final class Tokens implements AutoCloseable {
     }
 
     /**
-     * A client was refused with the current token (it expired before the next mint, e.g. on a stalled machine):
-     * mint at once, at most once a second.
+     * A client was refused (or ended) for an expired token. When the current token is about to expire too (the
+     * minter fell behind, e.g. on a stalled machine), mint one at once; at most once a second.
      */
     void refused() {
-        if (System.nanoTime() - lastMintNanos > 1_000_000_000L) {
+        if (nearlyExpired()) {
             minter.execute(() -> {
-                if (System.nanoTime() - lastMintNanos > 1_000_000_000L) {
+                if (nearlyExpired()) {
                     mintQuietly();
                 }
             });
         }
+    }
+
+    private boolean nearlyExpired() {
+        long age = System.nanoTime() - lastMintNanos;
+        return age > lifetimeSeconds * 1_000_000_000L - 2_000_000_000L && age > 1_000_000_000L;
     }
 
     long minted() {

@@ -41,7 +41,7 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--duration", defaultValue = "30m", description = "How long the load runs: 30m, 3m, 90s, 1h.")
     String duration;
     @Option(names = "--warmup", description = "Left out of the flatness checks (default: the longest of 60 s, a sixth "
-            + "of the duration, and twice the time the topics' history takes to fill).")
+            + "of the duration, and the time every topic's history took to fill).")
     String warmup;
     @Option(names = "--sample-every", description = "Default: the duration / 180, at least 5 s.")
     String sampleEvery;
@@ -80,7 +80,7 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
     public Integer call() throws Exception {
         long durationMillis = Durations.millis(duration);
         long warmupMillis = warmup != null ? Durations.millis(warmup)
-                : Math.max(60_000, Math.max(durationMillis / 6, (long) (2_000L * historyMessages * topics / rate)));
+                : Math.max(60_000, durationMillis / 6);
         long sampleMillis = sampleEvery != null ? Durations.millis(sampleEvery) : Math.max(5_000, durationMillis / 180);
         String[] life = connectionLife.split("-");
         int lanes = httpLanes + grpcLanes + 1; // the cache cycles publish as the last lane
@@ -173,7 +173,12 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         }
         long messagesReceived = followers.stream().mapToLong(f -> f.check.items).sum();
 
-        double warmupSeconds = warmupMillis / 1000.0;
+        // Warm-up lasts at least until every topic's history is full: before that the live heap grows by design.
+        // The topics are chosen at random, so a quarter more than history x topics publishes fills them all.
+        double historyFullAt = samples.stream()
+                .filter(s -> s.published() >= 1.25 * historyMessages * topics).mapToDouble(Sample::seconds)
+                .findFirst().orElse(Double.POSITIVE_INFINITY);
+        double warmupSeconds = warmup != null ? warmupMillis / 1000.0 : Math.max(warmupMillis / 1000.0, historyFullAt);
         List<Sample> afterWarmUp = samples.stream().filter(s -> s.seconds() >= warmupSeconds).toList();
         List<Flatness> flatness = List.of(
                 Flatness.of("resident memory (RSS)", "MiB", afterWarmUp, s -> s.rssKib() / 1024.0, ALLOWED_GROWTH),
@@ -183,7 +188,8 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
                 Flatness.of("threads", "", afterWarmUp, s -> s.threads(), ALLOWED_GROWTH));
         ServerLog log = ServerLog.read(serverLog);
 
-        SoakResult result = new SoakResult(commandLine, durationMillis / 1000.0, warmupSeconds, sampleMillis / 1000.0,
+        SoakResult result = new SoakResult(commandLine, durationMillis / 1000.0, warmupSeconds, historyFullAt,
+                sampleMillis / 1000.0,
                 this, samples, flatness, stats, tokens, incomplete, messagesExpected, messagesReceived, alive, log,
                 loadBefore, loadAfter, sampler.lastFailure());
         System.out.println();

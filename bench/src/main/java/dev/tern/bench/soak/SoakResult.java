@@ -18,6 +18,7 @@ final class SoakResult {
     private final double durationSeconds;
     private final double warmupSeconds;
     private final double sampleSeconds;
+    private final double historyFullAt;
     private final SoakCommand settings;
     private final List<Sample> samples;
     private final SoakStats stats;
@@ -29,14 +30,15 @@ final class SoakResult {
     private final double loadAfter;
     private final List<Check> checks = new ArrayList<>();
 
-    SoakResult(String commandLine, double durationSeconds, double warmupSeconds, double sampleSeconds,
-               SoakCommand settings, List<Sample> samples, List<Flatness> flatness, SoakStats stats, Tokens tokens,
+    SoakResult(String commandLine, double durationSeconds, double warmupSeconds, double historyFullAt,
+               double sampleSeconds, SoakCommand settings, List<Sample> samples, List<Flatness> flatness, SoakStats stats, Tokens tokens,
                List<String> incomplete, long messagesExpected, long messagesReceived, boolean alive, ServerLog log,
                double loadBefore, double loadAfter, String samplerFailure) {
         this.commandLine = commandLine;
         this.durationSeconds = durationSeconds;
         this.warmupSeconds = warmupSeconds;
         this.sampleSeconds = sampleSeconds;
+        this.historyFullAt = historyFullAt;
         this.settings = settings;
         this.samples = samples;
         this.stats = stats;
@@ -111,6 +113,12 @@ final class SoakResult {
                 .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
                 .append(String.format(Locale.ROOT, "; %.0f s of load, the first %.0f s warm-up, a sample every %.0f s",
                         durationSeconds, warmupSeconds, sampleSeconds)).append('\n');
+        double averageRate = samples.isEmpty() ? 0 : stats.published.sum() / samples.get(samples.size() - 1).seconds();
+        out.append(String.format(Locale.ROOT, "- Every topic's history (%,d messages) was full %s\n",
+                settings.historyMessages, Double.isInfinite(historyFullAt)
+                        ? "at no sample: too few publishes for that (the flatness checks then have no samples)"
+                        : String.format(Locale.ROOT, "at %.0f s (%.0f publishes/s on average over the run)", historyFullAt,
+                        averageRate)));
         out.append(String.format(Locale.ROOT, "- Load average (1 min): %.2f before, %.2f to %.2f while it ran "
                         + "(median %.2f), %.2f at the end\n", loadBefore, loads.length == 0 ? Double.NaN : loads[0],
                 loads.length == 0 ? Double.NaN : loads[loads.length - 1],

@@ -11,12 +11,14 @@ import java.util.stream.Stream;
 
 /**
  * Reads the server process from outside: resident memory, threads and CPU time from /proc, open file descriptors
- * (entries of /proc/PID/fd), and the live heap: {@code jcmd PID GC.run} (a full collection, System.gc()) then
- * {@code jcmd PID GC.heap_info}, whose generations' {@code used} figures then add up to what survived it.
+ * (entries of /proc/PID/fd), and the live heap: {@code jcmd PID GC.class_histogram}, which collects the whole heap
+ * and counts the objects that survived, in one safepoint; its total is the live heap. (Not {@code GC.run} then
+ * {@code GC.heap_info}: in the second or two between the two commands the server fills the young generation again,
+ * so "used" then follows the allocation rate rather than what is live.)
  */
 final class ServerProbe {
-    /** "total 29504K, used 1234K": a generation (or G1's one heap) in GC.heap_info; Metaspace lines do not match. */
-    private static final Pattern USED = Pattern.compile("total\\s+\\d+K,\\s+used\\s+(\\d+)K");
+    /** The histogram's last line: {@code Total <instances> <bytes>}. */
+    private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
     private static final double TICKS_PER_SECOND = 100.0;
 
     private final long pid;
@@ -45,21 +47,15 @@ final class ServerProbe {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     }
 
-    /** Heap in use right after a full collection, KiB. */
+    /** Bytes of the objects that survive a full collection, KiB. */
     long liveHeapKib() throws IOException, InterruptedException {
-        jcmd("GC.run");
-        String info = jcmd("GC.heap_info");
-        Matcher used = USED.matcher(info);
-        long total = 0;
-        boolean found = false;
-        while (used.find()) {
-            total += Long.parseLong(used.group(1));
-            found = true;
+        String histogram = jcmd("GC.class_histogram");
+        Matcher total = TOTAL.matcher(histogram);
+        if (!total.find()) {
+            throw new IOException("no Total line in GC.class_histogram: "
+                    + histogram.substring(Math.max(0, histogram.length() - 500)));
         }
-        if (!found) {
-            throw new IOException("no heap figures in GC.heap_info: " + info);
-        }
-        return total;
+        return Long.parseLong(total.group(1)) / 1024;
     }
 
     boolean alive() {

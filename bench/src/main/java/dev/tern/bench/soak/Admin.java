@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 final class Admin {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+            .connectTimeout(Duration.ofSeconds(120)).build();
     private final String base;
     private final String superUserKey;
 
@@ -63,13 +63,13 @@ final class Admin {
     /** One publish with the given token; the status. */
     int publish(String cache, String topic, String token, byte[] body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/topics/" + cache + "/" + topic))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", token).header("Content-Type", "text/plain")
+                .timeout(Duration.ofSeconds(120)).header("Authorization", token).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
                 .header("Authorization", superUserKey);
         if (json != null) {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));

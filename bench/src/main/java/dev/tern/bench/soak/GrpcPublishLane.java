@@ -45,7 +45,9 @@ final class GrpcPublishLane extends PublishLane {
     protected void send(String topic, byte[] body, String token) {
         _PublishRequest request = _PublishRequest.newBuilder().setCacheName(cache).setTopic(topic)
                 .setValue(_TopicValue.newBuilder().setTextBytes(ByteString.copyFrom(body))).build();
-        PubsubGrpc.newStub(channel).withInterceptors(GrpcAuth.with(token)).withDeadlineAfter(30, TimeUnit.SECONDS)
+        // No deadline: a publish that timed out on the client may still have been stored, and its retry would then
+        // be a duplicate. On a machine many times oversubscribed a new channel's first call waited 19 s to connect.
+        PubsubGrpc.newStub(channel).withInterceptors(GrpcAuth.with(token))
                 .publish(request, new StreamObserver<_Empty>() {
                     @Override
                     public void onNext(_Empty value) {

@@ -9,7 +9,10 @@ import io.vertx.core.http.WebSocketClientOptions;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** What every soak client shares: the server's address, the tokens, the counters and the Vert.x clients. */
+/**
+ * What every soak client shares: the server's address, the tokens, the counters and the Vert.x clients. Connects
+ * may take up to 120 s: a bound for a hang, not a timing check (a busy shared machine takes seconds to connect).
+ */
 final class SoakClients implements AutoCloseable {
     final Vertx vertx;
     final String host;
@@ -38,11 +41,11 @@ final class SoakClients implements AutoCloseable {
         this.lanes = lanes;
         this.minLifeMillis = minLifeMillis;
         this.maxLifeMillis = maxLifeMillis;
-        this.streams = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(10_000)
+        this.streams = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(120_000)
                 .setDefaultHost(host).setDefaultPort(port), new PoolOptions().setHttp1MaxSize(2_000));
-        this.requests = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000)
+        this.requests = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(120_000)
                 .setDefaultHost(host).setDefaultPort(port), new PoolOptions().setHttp1MaxSize(2_000));
-        this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(10_000)
+        this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(120_000)
                 .setDefaultHost(host).setDefaultPort(port).setMaxConnections(2_000));
     }
 

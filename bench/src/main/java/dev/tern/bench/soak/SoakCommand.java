@@ -144,8 +144,8 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         clients.stopChurn();
         cycles.stop();
         publishers.forEach(PublishLane::stop);
-        if (!lanesDone.await(60, TimeUnit.SECONDS)) {
-            stats.unexpected("publishers did not finish within 60 s of the stop");
+        if (!lanesDone.await(120, TimeUnit.SECONDS)) { // a bound for a hang, not a timing check
+            stats.unexpected("publishers did not finish within 120 s of the stop");
         }
         long drainDeadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < drainDeadline

@@ -1,5 +1,6 @@
 package dev.tern.bench;
 
+import dev.tern.bench.soak.SoakCommand;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -14,8 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** The load generator used by bench/run. {@code run} measures one workload on one target; {@code report} tabulates. */
-@Command(name = "tern-bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.Run.class, BenchMain.Write.class, BenchMain.Peer.class})
+/**
+ * The load generator used by bench/run and bench/soak. {@code run} measures one workload on one target; {@code report}
+ * tabulates; {@code soak} runs the long mixed load and its checks ({@link SoakCommand}).
+ */
+@Command(name = "tern-bench", mixinStandardHelpOptions = true,
+        subcommands = {BenchMain.Run.class, BenchMain.Write.class, BenchMain.Peer.class, SoakCommand.class})
 public final class BenchMain {
 
     public static void main(String[] args) {

@@ -7,27 +7,27 @@ import java.util.Arrays;
  * {@code LLLLL SSSSSSSSSS NNNNNNNNNNNNNNNNNNN TTTTTT ....} = lane, lane sequence, send time (nanoseconds on
  * {@link BenchClock}), topic index. Subscribers parse it straight from the received bytes.
  */
-final class Payload {
-    static final int SIZE = 128;
+public final class Payload {
+    public static final int SIZE = 128;
     private static final int LANE = 0, LANE_WIDTH = 5;
     private static final int SEQ = 6, SEQ_WIDTH = 10;
     private static final int TIME = 17, TIME_WIDTH = 19;
     private static final int TOPIC = 37, TOPIC_WIDTH = 6;
     private static final byte[] TEMPLATE = template();
 
-    final int lane;
-    final long laneSequence;
-    final long sentNanos;
-    final int topic;
+    public final int lane;
+    public final long laneSequence;
+    public final long sentNanos;
+    public final int topic;
 
-    Payload(int lane, long laneSequence, long sentNanos, int topic) {
+    public Payload(int lane, long laneSequence, long sentNanos, int topic) {
         this.lane = lane;
         this.laneSequence = laneSequence;
         this.sentNanos = sentNanos;
         this.topic = topic;
     }
 
-    byte[] encode() {
+    public byte[] encode() {
         byte[] bytes = TEMPLATE.clone();
         writeDigits(bytes, LANE, LANE_WIDTH, lane);
         writeDigits(bytes, SEQ, SEQ_WIDTH, laneSequence);
@@ -37,7 +37,7 @@ final class Payload {
     }
 
     /** Parses the fields from {@code bytes[offset, offset+length)}; null when it is not a benchmark payload. */
-    static Payload decode(byte[] bytes, int offset, int length) {
+    public static Payload decode(byte[] bytes, int offset, int length) {
         if (length != SIZE) {
             return null;
         }

@@ -7,16 +7,18 @@ import java.util.Arrays;
 
 /**
  * An incremental Server-Sent Events parser working on bytes (no String per line): lines end in LF, CRLF or CR;
- * {@code data:} lines accumulate, {@code event:} names the event, a blank line dispatches; comments are ignored.
+ * {@code data:} lines accumulate, {@code event:} names the event, {@code id:} sets the last event id, a blank line
+ * dispatches; comments are ignored.
  */
-final class SseParser {
+public final class SseParser {
     /** Receives each dispatched event; {@code data} is valid only during the call. */
-    interface Listener {
+    public interface Listener {
         void onEvent(String event, byte[] data, int length);
     }
 
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
 
     private final Listener listener;
     private byte[] line = new byte[512];
@@ -26,12 +28,18 @@ final class SseParser {
     private boolean hasData;
     private String event;
     private boolean lastWasCr;
+    private String lastEventId = "";
 
-    SseParser(Listener listener) {
+    public SseParser(Listener listener) {
         this.listener = listener;
     }
 
-    void feed(Buffer buffer) {
+    /** The id of the event being dispatched (the SSE spec's last event ID: ids persist until replaced). */
+    public String lastEventId() {
+        return lastEventId;
+    }
+
+    public void feed(Buffer buffer) {
         byte[] bytes = buffer.getBytes();
         feed(bytes, 0, bytes.length);
     }
@@ -75,6 +83,8 @@ final class SseParser {
             appendData(valueStart, length);
         } else if (nameIs(EVENT, nameEnd)) {
             event = new String(line, valueStart, length - valueStart, StandardCharsets.UTF_8);
+        } else if (nameIs(ID, nameEnd)) {
+            lastEventId = new String(line, valueStart, length - valueStart, StandardCharsets.UTF_8);
         }
     }
 

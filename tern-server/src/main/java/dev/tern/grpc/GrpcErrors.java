@@ -3,6 +3,8 @@ package dev.tern.grpc;
 import dev.tern.error.ErrorKind;
 import dev.tern.error.TernException;
 import dev.tern.metrics.TernMetrics;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 import org.slf4j.Logger;
@@ -17,6 +19,7 @@ final class GrpcErrors {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
     /** Trailer naming which limit was hit, as Momento sends it. */
     static final String LIMIT_TRAILER = "err";
+    static final String GRPC_STATUS = "grpc-status";
 
     private final TernMetrics metrics;
 
@@ -39,17 +42,49 @@ final class GrpcErrors {
 
     /** Ends the call with the status for {@code failure}; anything not a TernException is logged as a fault. */
     void fail(GrpcServerResponse<?, ?> response, Throwable failure) {
-        if (!(failure instanceof TernException)) {
-            LOG.error("gRPC call failed", failure);
-        }
-        TernException error = TernException.from(failure);
-        metrics.recordRejected(error.kind());
+        TernException error = reject(failure);
         try {
             error.limit().ifPresent(limit -> response.trailers().set(LIMIT_TRAILER, limit.momentoCode()));
         } catch (IllegalStateException alreadyEnded) {
             return; // see end()
         }
         end(response, status(error.kind()), error.getMessage());
+    }
+
+    /** Logs a failure that is not a TernException as a fault, counts the rejection, and says what the client is told. */
+    private TernException reject(Throwable failure) {
+        if (!(failure instanceof TernException)) {
+            LOG.error("gRPC call failed", failure);
+        }
+        TernException error = TernException.from(failure);
+        metrics.recordRejected(error.kind());
+        return error;
+    }
+
+    /**
+     * The headers Vert.x's gRPC server sends first on a call over HTTP/2 (protobuf, no compression); for calls
+     * answered below it ({@link Http2PublishCalls}).
+     */
+    static Http2Headers answerHeaders() {
+        return new DefaultHttp2Headers().status("200")
+                .add("content-type", "application/grpc")
+                .add("grpc-accept-encoding", "gzip");
+    }
+
+    /**
+     * For a call answered below Vert.x ({@link Http2PublishCalls}): the trailers-only answer {@link #fail} makes
+     * Vert.x send, header for header (the status message is in it twice, as Vert.x sends it).
+     */
+    Http2Headers trailersOnly(Throwable failure) {
+        TernException error = reject(failure);
+        String message = GrpcStatusMessage.percentEncode(error.getMessage());
+        Http2Headers headers = answerHeaders()
+                .add("content-length", "0")
+                .add(GrpcStatusMessage.HEADER, message)
+                .add(GRPC_STATUS, status(error.kind()).toString())
+                .add(GrpcStatusMessage.HEADER, message);
+        error.limit().ifPresent(limit -> headers.add(LIMIT_TRAILER, limit.momentoCode()));
+        return headers;
     }
 
     /** Ends a call with a status and a message for the client. */

@@ -36,15 +36,18 @@ public final class MomentoGrpc {
     /** What the services need from the rest of the server. */
     public record Dependencies(Vertx vertx, TopicGateway gateway, CacheRegistry caches, Authorizer authorizer,
                                TokenIssuer tokenIssuer, ApiKeys apiKeys, TernMetrics metrics, TopicLimits defaultLimits,
-                               Duration heartbeatInterval, BrowserConfig browser, WebhookRegistry webhooks) {
+                               Duration heartbeatInterval, BrowserConfig browser, WebhookRegistry webhooks,
+                               boolean accessLog) {
     }
 
     private final GrpcServer server;
     private final CorsPolicy cors;
+    private final Http2PublishCalls.Installer publishCalls;
 
-    private MomentoGrpc(GrpcServer server, CorsPolicy cors) {
+    private MomentoGrpc(GrpcServer server, CorsPolicy cors, Http2PublishCalls.Installer publishCalls) {
         this.server = server;
         this.cors = cors;
+        this.publishCalls = publishCalls;
     }
 
     public static MomentoGrpc create(Dependencies deps) {
@@ -55,7 +58,8 @@ public final class MomentoGrpc {
                 .setScheduleDeadlineAutomatically(false)
                 .setMaxMessageSize(GrpcCalls.MAX_MESSAGE_BYTES));
         GrpcErrors errors = new GrpcErrors(deps.metrics());
-        new PubsubService(deps.vertx(), deps.gateway(), errors, deps.heartbeatInterval(), deps.metrics()).register(server);
+        PubsubService pubsub = new PubsubService(deps.vertx(), deps.gateway(), errors, deps.heartbeatInterval(), deps.metrics());
+        pubsub.register(server);
         new ControlService(deps.caches(), deps.gateway(), deps.authorizer(), deps.defaultLimits(), errors).register(server);
         new WebhookService(deps.vertx(), deps.webhooks(), deps.gateway(), deps.authorizer(), errors).register(server);
         new TokenService(deps.gateway(), deps.tokenIssuer(), errors).register(server);
@@ -64,7 +68,8 @@ public final class MomentoGrpc {
         server.callHandler(GrpcCalls.guarded(errors, request -> errors.end(request.response(), GrpcStatus.UNIMPLEMENTED,
                 "Tern does not implement " + request.fullMethodName()
                         + "; it serves Momento Topics (Pubsub), CreateCache/DeleteCache/ListCaches, webhooks, disposable tokens and API keys")));
-        return new MomentoGrpc(server, new CorsPolicy(deps.browser()));
+        return new MomentoGrpc(server, new CorsPolicy(deps.browser()),
+                new Http2PublishCalls.Installer(pubsub::publish, errors, deps.accessLog()));
     }
 
     /** True for gRPC and gRPC-Web calls, and for a browser's CORS preflight of a gRPC-Web call. */
@@ -95,6 +100,8 @@ public final class MomentoGrpc {
             // gRPC-Web from a browser: the SDK reads the status headers of trailers-only answers.
             CorsPolicy.allow(request.response(), allowedOrigin, EXPOSED_HEADERS);
         }
+        // From now on, this connection's ordinary Publish calls are answered below Vert.x.
+        publishCalls.install(request);
         GrpcCalls.dispatch(server, request, isGrpcWeb(request));
     }
 

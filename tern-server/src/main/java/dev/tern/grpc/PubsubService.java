@@ -5,6 +5,7 @@ import dev.tern.error.TernException;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pubsub.Heartbeats;
 import dev.tern.pubsub.TopicGateway;
+import dev.tern.topic.PublishReceipt;
 import dev.tern.topic.StartPosition;
 import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicValue;
@@ -50,10 +51,15 @@ final class PubsubService {
     }
 
     private Future<_Empty> publish(GrpcServerRequest<_PublishRequest, _Empty> request, _PublishRequest message) {
+        return publish(message, GrpcCalls.credential(request)).map(receipt -> _Empty.getDefaultInstance());
+    }
+
+    /** A Publish call's work, however the call arrived (here, or {@link Http2PublishCalls}); may throw a TernException. */
+    Future<PublishReceipt> publish(_PublishRequest message, String credential) {
         TopicKey topic = TopicGateway.topicKey(message.getCacheName(), message.getTopic());
         TopicValue value = value(message.getValue());
-        Principal principal = gateway.authenticate(GrpcCalls.credential(request));
-        return gateway.publish(principal, topic, value).map(receipt -> _Empty.getDefaultInstance());
+        Principal principal = gateway.authenticate(credential);
+        return gateway.publish(principal, topic, value);
     }
 
     private void subscribe(GrpcServerRequest<_SubscriptionRequest, _SubscriptionItem> request) {

@@ -21,22 +21,24 @@ public final class AccessLog {
     public static void track(HttpServerRequest request) {
         long started = System.nanoTime();
         HttpServerResponse response = request.response();
-        response.bodyEndHandler(v -> {
-            String client = request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress();
-            String method = request.method().name();
-            String path = request.path();
-            int status = response.getStatusCode();
-            long bytes = response.bytesWritten();
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            String grpcStatus = grpcStatus(response);
-            var line = LOG.atInfo().addKeyValue("client", client).addKeyValue("method", method).addKeyValue("path", path)
-                    .addKeyValue("status", status).addKeyValue("bytes", bytes).addKeyValue("ms", millis);
-            if (grpcStatus != null) {
-                line = line.addKeyValue(GRPC_STATUS, grpcStatus);
-            }
-            line.log("{} {} {} {} {} {}ms{}", client, method, path, status, bytes, millis,
-                    grpcStatus == null ? "" : " grpc-status=" + grpcStatus);
-        });
+        response.bodyEndHandler(v -> log(request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress(),
+                request.method().name(), request.path(), response.getStatusCode(), response.bytesWritten(),
+                (System.nanoTime() - started) / 1_000_000, grpcStatus(response)));
+    }
+
+    /**
+     * The line for one request; {@code grpcStatus} null for anything but a gRPC call. For answers written without
+     * Vert.x's request object (gRPC Publish on the HTTP/2 codec) as for the others.
+     */
+    public static void log(String client, String method, String path, int status, long bytes, long millis,
+                           String grpcStatus) {
+        var line = LOG.atInfo().addKeyValue("client", client).addKeyValue("method", method).addKeyValue("path", path)
+                .addKeyValue("status", status).addKeyValue("bytes", bytes).addKeyValue("ms", millis);
+        if (grpcStatus != null) {
+            line = line.addKeyValue(GRPC_STATUS, grpcStatus);
+        }
+        line.log("{} {} {} {} {} {}ms{}", client, method, path, status, bytes, millis,
+                grpcStatus == null ? "" : " grpc-status=" + grpcStatus);
     }
 
     /** The gRPC status of a gRPC answer (in the trailers, or in the headers of a trailers-only answer), else null. */

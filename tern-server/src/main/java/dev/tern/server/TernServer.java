@@ -199,9 +199,10 @@ public final class TernServer {
                 new IdempotentPublisher(gateway, redis != null ? new RedisIdempotencyKeys(redis) : IdempotencyLedger.LOCAL,
                         config.idempotencyWindow())));
         MomentoGrpc grpc = MomentoGrpc.create(new MomentoGrpc.Dependencies(vertx, gateway, caches, authorizer, issuer,
-                apiKeys, metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser(), webhooks));
+                apiKeys, metrics, config.defaultTopicLimits(), config.grpcHeartbeatInterval(), config.browser(), webhooks,
+                config.accessLog()));
         // One port for both protocols: gRPC and gRPC-Web by content type, everything else to the HTTP routes (whose
-        // front door keeps the access log of its own requests).
+        // front door keeps the access log of its own requests; gRPC Publish calls answered below Vert.x log their own).
         boolean accessLog = config.accessLog();
         Handler<HttpServerRequest> dispatch = request -> {
             if (MomentoGrpc.accepts(request)) {

@@ -50,7 +50,7 @@ public final class TokenVerifier {
      * on every use, so a revocation needs no cache invalidation: it is two hash lookups.
      */
     public void requireValid(Principal principal) {
-        if (principal.isExpiredAt(clock.instant().getEpochSecond())) {
+        if (principal.isExpiredAt(nowEpochSeconds())) {
             throw TernException.unauthenticated("token expired");
         }
         if (revocations.isRevoked(principal)) {
@@ -58,9 +58,14 @@ public final class TokenVerifier {
         }
     }
 
+    /** The clock's epoch second, read without the {@code Instant} that {@code clock.instant()} makes on every request. */
+    private long nowEpochSeconds() {
+        return Math.floorDiv(clock.millis(), 1000L);
+    }
+
     /** Why a credential verified earlier no longer works, or null while it does. */
     public CredentialEnd endOf(Principal principal) {
-        if (principal.isExpiredAt(clock.instant().getEpochSecond())) {
+        if (principal.isExpiredAt(nowEpochSeconds())) {
             return CredentialEnd.EXPIRED;
         }
         return revocations.isRevoked(principal) ? CredentialEnd.REVOKED : null;

@@ -1,6 +1,7 @@
 package dev.tern.http;
 
 import dev.tern.topic.PublishReceipt;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -12,12 +13,15 @@ public final class PublishPositionHeaders {
     public static final String TOPIC_SEQUENCE_NUMBER = "Tern-Topic-Sequence-Number";
     /** For {@code Access-Control-Expose-Headers}: a browser script may read them only when named there. */
     static final String EXPOSED = SEQUENCE_PAGE + ", " + TOPIC_SEQUENCE_NUMBER;
+    // Made once, with their hash: a String name is hashed and converted on every response (docs/performance.md).
+    private static final CharSequence SEQUENCE_PAGE_NAME = HttpHeaders.createOptimized(SEQUENCE_PAGE);
+    private static final CharSequence TOPIC_SEQUENCE_NUMBER_NAME = HttpHeaders.createOptimized(TOPIC_SEQUENCE_NUMBER);
 
     private PublishPositionHeaders() {
     }
 
     static HttpServerResponse put(HttpServerResponse response, PublishReceipt receipt) {
-        return response.putHeader(SEQUENCE_PAGE, Long.toString(receipt.sequencePage()))
-                .putHeader(TOPIC_SEQUENCE_NUMBER, Long.toString(receipt.sequenceNumber()));
+        return response.putHeader(SEQUENCE_PAGE_NAME, Long.toString(receipt.sequencePage()))
+                .putHeader(TOPIC_SEQUENCE_NUMBER_NAME, Long.toString(receipt.sequenceNumber()));
     }
 }

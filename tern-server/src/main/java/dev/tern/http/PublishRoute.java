@@ -8,6 +8,7 @@ import dev.tern.pubsub.TopicGateway;
 import dev.tern.topic.TopicKey;
 import dev.tern.topic.TopicValue;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.nio.charset.CharacterCodingException;
@@ -22,6 +23,8 @@ final class PublishRoute {
     private static final long MAX_BODY_BYTES = TopicLimits.MAX_MESSAGE_SIZE_KB * 1024L;
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** The same name for lookups: made once with its hash instead of hashed per request. */
+    private static final CharSequence IDEMPOTENCY_KEY_NAME = HttpHeaders.createOptimized(IDEMPOTENCY_KEY);
 
     private final TopicGateway gateway;
     private final IdempotentPublisher publisher;
@@ -44,7 +47,7 @@ final class PublishRoute {
             String credential = RequestCredential.of(request);
             TopicKey topic = TopicPath.parse(request.path());
             Principal principal = gateway.authenticate(credential);
-            publisher.publish(principal, topic, value(request, body), request.getHeader(IDEMPOTENCY_KEY)).onComplete(
+            publisher.publish(principal, topic, value(request, body), request.getHeader(IDEMPOTENCY_KEY_NAME)).onComplete(
                     receipt -> PublishPositionHeaders.put(request.response(), receipt).setStatusCode(204).end(),
                     failure -> errors.fail(request, failure));
         } catch (RuntimeException e) {
@@ -54,7 +57,7 @@ final class PublishRoute {
 
     private static TopicValue value(HttpServerRequest request, Buffer body) {
         byte[] bytes = body.getBytes();
-        String contentType = request.getHeader("Content-Type");
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (contentType != null && contentType.regionMatches(true, 0, "text/", 0, 5)) {
             try {
                 return TopicValue.utf8(bytes);

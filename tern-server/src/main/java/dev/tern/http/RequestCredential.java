@@ -1,6 +1,7 @@
 package dev.tern.http;
 
 import dev.tern.error.TernException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
 /** Where an HTTP client puts its token: the {@code Authorization} header (raw or {@code Bearer}) or {@code ?token=}. */
@@ -12,7 +13,7 @@ public final class RequestCredential {
 
     /** The credential of the request, or null when there is none; 400 when it is given both ways. */
     public static String of(HttpServerRequest request) {
-        String header = request.getHeader("Authorization");
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         String query = request.getParam("token");
         if (header != null && query != null) {
             throw TernException.badRequest("pass the token either as the Authorization header or as ?token=, not both");

@@ -73,18 +73,19 @@ final class GrpcErrors {
 
     /**
      * For a call answered below Vert.x ({@link Http2PublishCalls}): the trailers-only answer {@link #fail} makes
-     * Vert.x send, header for header (the status message is in it twice, as Vert.x sends it).
+     * Vert.x send, header for header and in its order (the status message twice: from the headers and from the
+     * trailers Vert.x folds into them).
      */
     Http2Headers trailersOnly(Throwable failure) {
         TernException error = reject(failure);
         String message = GrpcStatusMessage.percentEncode(error.getMessage());
-        Http2Headers headers = answerHeaders()
-                .add("content-length", "0")
+        Http2Headers headers = new DefaultHttp2Headers().status("200")
+                .add("content-type", "application/grpc")
                 .add(GrpcStatusMessage.HEADER, message)
-                .add(GRPC_STATUS, status(error.kind()).toString())
-                .add(GrpcStatusMessage.HEADER, message);
+                .add("grpc-accept-encoding", "gzip")
+                .add(GRPC_STATUS, status(error.kind()).toString());
         error.limit().ifPresent(limit -> headers.add(LIMIT_TRAILER, limit.momentoCode()));
-        return headers;
+        return headers.add(GrpcStatusMessage.HEADER, message).add("content-length", "0");
     }
 
     /** Ends a call with a status and a message for the client. */

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * End to end: fuzzer-made HTTP/1.1 requests to a real server's port over a raw socket. Whatever arrives, the answer is
- * never a 5xx (503 aside, the overload answer), never a hang, never an ERROR log line, and the server stays alive.
+ * never a 5xx (503 aside, the overload answer), never a hang (30 s), never an ERROR log line, and the server stays alive.
  * A request is shaped from the input: a method, one of the API's paths with fuzzed bytes after it, optional
  * credentials and content type, a body. Seeds: {@code src/test/resources/dev/tern/http/HttpPortFuzzTestInputs/requests/}.
  */
@@ -34,6 +34,12 @@ class HttpPortFuzzTest {
     private static final String[] CONTENT_TYPES = {"", "text/plain", "application/json", "application/octet-stream",
             "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/grpc-web+proto",
             "text/event-stream"};
+    /**
+     * Every wait of the server under test is 100 ms at most, so an answer this late is a hang. It is generous because
+     * in fuzzing mode Jazzer instruments each class on first load, on the event loop: on a busy machine, the first
+     * request down a new path once took 9 s.
+     */
+    private static final int HANG_MILLIS = 30_000;
     private static RunningTern tern;
     private static CapturedLog log;
 
@@ -98,7 +104,7 @@ class HttpPortFuzzTest {
     /** Sends the bytes and returns the answer's status line; null when the server closed without answering. */
     private static String exchange(byte[] request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", tern.port())) {
-            socket.setSoTimeout(5_000);
+            socket.setSoTimeout(HANG_MILLIS);
             OutputStream out = socket.getOutputStream();
             try {
                 out.write(request);
@@ -114,7 +120,7 @@ class HttpPortFuzzTest {
             }
             return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1).trim();
         } catch (SocketTimeoutException hang) {
-            fail("no answer within 5 s: the server hangs on this request");
+            fail("no answer within " + HANG_MILLIS / 1000 + " s: the server hangs on this request");
             return null;
         } catch (SocketException reset) {
             return null; // closed by the server

@@ -46,7 +46,7 @@ public final class RunningRedisCluster implements AutoCloseable {
             }
             for (RunningRedis master : cluster.masters) {
                 for (int i = 0; i < replicasPerMaster; i++) {
-                    awaitCondition(() -> replicaOf(cluster, master) != null, "a replica of port " + master.port() + " in sync", 30);
+                    Polling.until(() -> replicaOf(cluster, master) != null, "a replica of port " + master.port() + " in sync", 30);
                 }
             }
             return cluster;
@@ -117,7 +117,7 @@ public final class RunningRedisCluster implements AutoCloseable {
      * failed over away from a killed master).
      */
     public void awaitPromotion(RunningRedis promoted, long seconds) {
-        awaitCondition(() -> {
+        Polling.until(() -> {
             try {
                 if (!promoted.bulk("INFO", "replication").contains("role:master")) {
                     return false;
@@ -132,22 +132,6 @@ public final class RunningRedisCluster implements AutoCloseable {
                 return false;
             }
         }, "port " + promoted.port() + " promoted and the cluster ok", seconds);
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what, long seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("waited " + seconds + " s for " + what);
     }
 
     private void create() {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * A Redis primary, one replica and three Sentinels watching them (as {@code mymaster}), all real processes on free
@@ -43,8 +42,8 @@ public final class RunningRedisSentinel implements AutoCloseable {
             for (int i = 0; i < 3; i++) {
                 setup.startSentinel(primary.port());
             }
-            setup.await(() -> setup.replicaInSync(setup.servers.get(1)), "the replica to sync");
-            setup.await(setup::sentinelsAgree, "the Sentinels to find the replica and each other");
+            Polling.until(() -> setup.replicaInSync(setup.servers.get(1)), "the replica to sync", 30);
+            Polling.until(setup::sentinelsAgree, "the Sentinels to find the replica and each other", 30);
             return setup;
         } catch (IOException e) {
             setup.close();
@@ -77,13 +76,13 @@ public final class RunningRedisSentinel implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel-" + port + ".log").toFile()).start();
         sentinels.add(process);
         sentinelPorts.add(port);
-        await(() -> {
+        Polling.until(() -> {
             try {
                 return RunningRedis.bulkAtAuthenticated(port, sentinelPassword, "PING").equals("+PONG");
             } catch (UncheckedIOException notYet) {
                 return false;
             }
-        }, "Sentinel on port " + port + " to start");
+        }, "Sentinel on port " + port + " to start", 30);
     }
 
     private boolean replicaInSync(RunningRedis replica) {
@@ -164,7 +163,7 @@ public final class RunningRedisSentinel implements AutoCloseable {
 
     /** Waits until every live Sentinel names another primary than {@code before} (a failover happened). */
     public void awaitPrimaryOtherThan(RunningRedis before, long seconds) {
-        await(() -> {
+        Polling.until(() -> {
             for (int port : sentinelPorts) {
                 String info = sentinelInfo(port);
                 if (info.contains("address=127.0.0.1:" + before.port() + ",") || info.isEmpty()) {
@@ -173,26 +172,6 @@ public final class RunningRedisSentinel implements AutoCloseable {
             }
             return true;
         }, "a failover away from port " + before.port(), seconds);
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        await(condition, what, 30);
-    }
-
-    private static void await(BooleanSupplier condition, String what, long seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("waited " + seconds + " s for " + what);
     }
 
     @Override

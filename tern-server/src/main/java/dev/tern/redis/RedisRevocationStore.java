@@ -1,7 +1,6 @@
 package dev.tern.redis;
 
 import dev.tern.auth.RevocationStore;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -23,7 +22,6 @@ public final class RedisRevocationStore implements RevocationStore {
 
     private final RedisBackend redis;
     private final AtomicReference<Map<String, String>> known = new AtomicReference<>(Map.of());
-    private String lastVersion;
 
     public RedisRevocationStore(RedisBackend redis) {
         this.redis = redis;
@@ -64,36 +62,10 @@ public final class RedisRevocationStore implements RevocationStore {
 
     @Override
     public void watch(Runnable changed) {
-        // Reloading blocks on Redis, which must not happen on the Redis context.
-        Runnable reload = () -> redis.vertx().executeBlocking(() -> {
-            changed.run();
-            return null;
-        }, true);
         redis.onDataLost(this::restore, false);
-        redis.context().runOnContext(v -> {
-            redis.channels().listen(RedisKeys.REVOCATIONS_CHANNEL, new RedisChannels.Listener() {
-                @Override
-                public void onMessage(Buffer payload) {
-                    reload.run();
-                }
-
-                @Override
-                public void onListening() {
-                    reload.run();
-                }
-            });
-            redis.vertx().setPeriodic(POLL_MILLIS, id -> redis.send(Request.cmd(Command.GET).arg(RedisKeys.REVOKED_VERSION))
-                    .onSuccess(version -> {
-                        String current = version == null ? null : version.toString();
-                        if (current != null && !current.equals(lastVersion)) {
-                            boolean first = lastVersion == null;
-                            lastVersion = current;
-                            if (!first) {
-                                reload.run();
-                            }
-                        }
-                    }));
-        });
+        // Also re-read on every re-subscription: a revocation made while this node was not listening must not wait
+        // for the next poll.
+        RedisChangeWatch.start(redis, RedisKeys.REVOCATIONS_CHANNEL, RedisKeys.REVOKED_VERSION, POLL_MILLIS, true, changed);
     }
 
     private io.vertx.core.Future<?> restore() {

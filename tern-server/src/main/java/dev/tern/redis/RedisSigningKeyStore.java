@@ -3,7 +3,6 @@ package dev.tern.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tern.auth.SigningKeyStore;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -25,7 +24,6 @@ public final class RedisSigningKeyStore implements SigningKeyStore {
     private final RedisBackend redis;
     /** The ring last read, written back if Redis loses its data (else nodes would disagree on the keys). */
     private volatile Ring known = new Ring(List.of(), null);
-    private String lastCurrent;
 
     public RedisSigningKeyStore(RedisBackend redis) {
         this.redis = redis;
@@ -66,34 +64,8 @@ public final class RedisSigningKeyStore implements SigningKeyStore {
 
     @Override
     public void watch(Runnable changed) {
-        Runnable reload = () -> redis.vertx().executeBlocking(() -> {
-            changed.run();
-            return null;
-        }, true);
         redis.onDataLost(this::restore, false);
-        redis.context().runOnContext(v -> {
-            redis.channels().listen(RedisKeys.SIGNING_ROTATIONS_CHANNEL, new RedisChannels.Listener() {
-                @Override
-                public void onMessage(Buffer payload) {
-                    reload.run();
-                }
-
-                @Override
-                public void onListening() {
-                }
-            });
-            redis.vertx().setPeriodic(POLL_MILLIS, id -> redis.send(Request.cmd(Command.GET).arg(RedisKeys.SIGNING_CURRENT))
-                    .onSuccess(current -> {
-                        String kid = current == null ? null : current.toString();
-                        if (kid != null && !kid.equals(lastCurrent)) {
-                            boolean first = lastCurrent == null;
-                            lastCurrent = kid;
-                            if (!first) {
-                                reload.run();
-                            }
-                        }
-                    }));
-        });
+        RedisChangeWatch.start(redis, RedisKeys.SIGNING_ROTATIONS_CHANNEL, RedisKeys.SIGNING_CURRENT, POLL_MILLIS, false, changed);
     }
 
     private io.vertx.core.Future<?> restore() {

@@ -80,8 +80,9 @@ final class Http2PublishCalls extends Http2FrameListenerDecorator {
     private static final ByteBuf EMPTY_MESSAGE = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(PREFIX_LENGTH).writeByte(0).writeInt(_Empty.getDefaultInstance().getSerializedSize()))
             .asReadOnly();
-    /** Calls answered here in this JVM, for tests. */
+    /** Calls answered here in this JVM, and those of them answered in one write ({@link PublishOkFrames}), for tests. */
     private static final LongAdder ANSWERED = new LongAdder();
+    private static final LongAdder ANSWERED_IN_ONE_WRITE = new LongAdder();
 
     /** Publishes a decoded request with the caller's credential; may throw a TernException or fail. */
     interface Publisher {
@@ -351,11 +352,16 @@ final class Http2PublishCalls extends Http2FrameListenerDecorator {
         }
         ctx.write(PublishOkFrames.forStream(ctx.alloc(), stream.id()), ctx.voidPromise());
         handler.closeStreamLocal(stream, succeeded);
+        ANSWERED_IN_ONE_WRITE.increment();
         return true;
     }
 
     static long answered() {
         return ANSWERED.sum();
+    }
+
+    static long answeredInOneWrite() {
+        return ANSWERED_IN_ONE_WRITE.sum();
     }
 
     private String client() {

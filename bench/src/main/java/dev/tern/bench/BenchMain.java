@@ -69,6 +69,10 @@ public final class BenchMain {
         @Option(names = "--streams-per-connection", defaultValue = "100",
                 description = "gRPC Subscribe streams multiplexed on one HTTP/2 connection (1: a connection each).")
         int streamsPerConnection;
+        @Option(names = "--grpc-publisher", defaultValue = "frames",
+                description = "gRPC workloads' publishers: frames (HTTP/2 frames on raw connections, like the HTTP "
+                        + "publishers' pre-encoded requests) | grpc-java (the Java SDK's client library)")
+        String grpcPublisher;
         @Option(names = "--topics-per-subscriber", defaultValue = "20",
                 description = "multi-topic: topics each client follows (--subscribers clients).")
         int topicsPerSubscriber;
@@ -90,7 +94,12 @@ public final class BenchMain {
             List<Context> publisherLoops = all.subList(subscriberLoops, subscriberLoops + 1);
             Target server = new Target(target, host, port, subscriberPort == null ? port : subscriberPort, cache, token,
                     subscriberHosts);
-            Workloads workloads = new Workloads(vertx, loops, publisherLoops, server, streamsPerConnection, gcLog);
+            if (!grpcPublisher.equals("frames") && !grpcPublisher.equals("grpc-java")) {
+                System.err.println("unknown --grpc-publisher " + grpcPublisher);
+                return 2;
+            }
+            Workloads workloads = new Workloads(vertx, loops, publisherLoops, server, streamsPerConnection,
+                    grpcPublisher, gcLog);
             ResultSink sink = new ResultSink(out, label, target);
             System.out.println("== " + label + " on " + target);
             try {

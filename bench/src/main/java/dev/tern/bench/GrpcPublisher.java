@@ -13,10 +13,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 
 /**
- * Lanes of Momento {@code Publish} calls (the same lane rules as {@link Publisher}): each lane has its own channel
- * (HTTP/2 connection) and one call in flight; text values, so subscribers read the payload as sent.
+ * Lanes of Momento {@code Publish} calls through grpc-java's client, the library of the Java SDK (the same lane rules
+ * as {@link Publisher}): each lane has its own channel (HTTP/2 connection) and one call in flight; text values, so
+ * subscribers read the payload as sent. A client library costs the load generator several times what a call costs
+ * the server, so bench/run publishes with {@link GrpcFramePublisher}; this one ({@code --grpc-publisher grpc-java})
+ * shows what a real client library's calls do to the same server.
  */
 final class GrpcPublisher implements PublishLanes {
     private final Target target;
@@ -30,6 +34,7 @@ final class GrpcPublisher implements PublishLanes {
     });
     private final AtomicLongArray okByTopic;
     private volatile boolean stopped;
+    private volatile BooleanSupplier mayPublish = () -> true;
 
     GrpcPublisher(Target target, int lanes, int topics, Measurement measurement) {
         this.target = target;
@@ -47,6 +52,11 @@ final class GrpcPublisher implements PublishLanes {
             new Lane(i, lanes, ratePerSecond, origin, finished).next();
         }
         return finished;
+    }
+
+    @Override
+    public void holdUnless(BooleanSupplier mayPublish) {
+        this.mayPublish = mayPublish;
     }
 
     @Override
@@ -91,7 +101,11 @@ final class GrpcPublisher implements PublishLanes {
                 return;
             }
             if (rate <= 0) {
-                send(BenchClock.nanos());
+                if (mayPublish.getAsBoolean()) {
+                    send(BenchClock.nanos());
+                } else {
+                    timer.schedule(this::next, 1, TimeUnit.MILLISECONDS);
+                }
                 return;
             }
             long due = origin + (long) (scheduleIndex * 1e9 / rate);

@@ -74,8 +74,8 @@ final class Publisher implements PublishLanes {
         return finished;
     }
 
-    /** Lanes publishing as fast as answered wait (and retry every millisecond) while this says no. */
-    void holdUnless(BooleanSupplier mayPublish) {
+    @Override
+    public void holdUnless(BooleanSupplier mayPublish) {
         this.mayPublish = mayPublish;
     }
 

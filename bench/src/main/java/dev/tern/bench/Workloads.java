@@ -20,16 +20,19 @@ final class Workloads {
     private final List<Context> publisherLoops;
     private final Target target;
     private final int streamsPerConnection;
+    /** The gRPC publishers' client: {@code frames} ({@link GrpcFramePublisher}) or {@code grpc-java}. */
+    private final String grpcPublisher;
     /** The server's GC log, or null. */
     private final Path gcLog;
 
     Workloads(Vertx vertx, List<Context> loops, List<Context> publisherLoops, Target target, int streamsPerConnection,
-              Path gcLog) {
+              String grpcPublisher, Path gcLog) {
         this.vertx = vertx;
         this.loops = loops;
         this.publisherLoops = publisherLoops;
         this.target = target;
         this.streamsPerConnection = streamsPerConnection;
+        this.grpcPublisher = grpcPublisher;
         this.gcLog = gcLog;
     }
 
@@ -98,11 +101,12 @@ final class Workloads {
                              int topics, double rate, long warmupMillis, long durationMillis, List<String> metrics,
                              List<Long> serverPids) throws InterruptedException {
         DeliveryWindow window = null;
-        try (PublishLanes publisher = grpc ? new GrpcPublisher(target, lanes, topics, measurement)
-                : new Publisher(vertx, publisherLoops, target, topics, measurement)) {
-            if (fleet != null && rate <= 0 && publisher instanceof Publisher http) {
+        try (PublishLanes publisher = !grpc ? new Publisher(vertx, publisherLoops, target, topics, measurement)
+                : grpcPublisher.equals("grpc-java") ? new GrpcPublisher(target, lanes, topics, measurement)
+                : new GrpcFramePublisher(vertx, publisherLoops, target, topics, measurement)) {
+            if (fleet != null && rate <= 0) {
                 window = new DeliveryWindow(vertx, fleet, publisher.okByTopic(), DELIVERY_WINDOW);
-                http.holdUnless(window::isOpen);
+                publisher.holdUnless(window::isOpen);
             }
             CountDownLatch lanesDone = publisher.start(lanes, rate);
             Blocking.sleep(warmupMillis);
@@ -115,6 +119,12 @@ final class Workloads {
             GcPauses pauses = gcMark == null ? null : gcMark.pausesSince();
             publisher.stop();
             Publisher.awaitLanes(lanesDone);
+            long okInAll = 0;
+            for (int t = 0; t < topics; t++) {
+                okInAll += publisher.okByTopic().get(t);
+            }
+            System.out.printf("  %s: %d publishes answered OK in all (warm-up included), %d failed%n", target.name(),
+                    okInAll, measurement.failedPublishes.sum());
             if (window != null) {
                 window.close(); // publishing is over: no more checks while the subscribers drain
                 System.out.printf("  %s: publishers waited for subscribers %.0f%% of the time%n",

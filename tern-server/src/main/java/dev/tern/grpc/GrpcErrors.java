@@ -71,6 +71,11 @@ final class GrpcErrors {
                 .add("grpc-accept-encoding", "gzip");
     }
 
+    /** The trailers of a successful call answered below Vert.x ({@link Http2PublishCalls}). */
+    static Http2Headers okTrailers() {
+        return new DefaultHttp2Headers().add(GRPC_STATUS, "0");
+    }
+
     /**
      * For a call answered below Vert.x ({@link Http2PublishCalls}): the trailers-only answer {@link #fail} makes
      * Vert.x send, header for header and in its order (the status message twice: from the headers and from the

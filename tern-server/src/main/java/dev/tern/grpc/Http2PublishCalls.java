@@ -6,8 +6,8 @@ import grpc.cache_client.pubsub._PublishRequest;
 import grpc.common._Empty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -16,6 +16,8 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameListenerDecorator;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
@@ -39,7 +41,8 @@ import java.util.concurrent.atomic.LongAdder;
  * and a stream object of Vert.x's HTTP/2 layer with header maps of their own, the gRPC request and response with
  * their message queue, deframer, decoder and promise chain, a per-call content-type regex and path concatenation,
  * and three separately built frames. Here a call is the HTTP/2 stream Netty already keeps, the request body and one
- * protobuf decode; the answer is three frames with constant headers, flushed with everything else the read produced.
+ * protobuf decode; the answer is three frames with constant headers, written as one buffer made once
+ * ({@link PublishOkFrames}) and flushed with everything else the read produced.
  *
  * <p>This is a decorator of the connection's frame listener, installed on a connection at its first gRPC call (which
  * itself goes through Vert.x). It takes only what it recognises as an ordinary Publish call: POST of
@@ -72,13 +75,14 @@ final class Http2PublishCalls extends Http2FrameListenerDecorator {
     private static final AsciiString AUTHORIZATION = AsciiString.cached(GrpcCalls.AUTHORIZATION);
     /** What Vert.x's gRPC server sends before a successful unary answer. */
     private static final Http2Headers ANSWER_HEADERS = GrpcErrors.answerHeaders();
-    private static final Http2Headers OK_TRAILERS = new DefaultHttp2Headers().add(GrpcErrors.GRPC_STATUS, "0");
+    private static final Http2Headers OK_TRAILERS = GrpcErrors.okTrailers();
     /** The answer's message, {@code _Empty}: no compression, length 0. */
     private static final ByteBuf EMPTY_MESSAGE = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(PREFIX_LENGTH).writeByte(0).writeInt(_Empty.getDefaultInstance().getSerializedSize()))
             .asReadOnly();
-    /** Calls answered here in this JVM, for tests. */
+    /** Calls answered here in this JVM, and those of them answered in one write ({@link PublishOkFrames}), for tests. */
     private static final LongAdder ANSWERED = new LongAdder();
+    private static final LongAdder ANSWERED_IN_ONE_WRITE = new LongAdder();
 
     /** Publishes a decoded request with the caller's credential; may throw a TernException or fail. */
     interface Publisher {
@@ -110,6 +114,8 @@ final class Http2PublishCalls extends Http2FrameListenerDecorator {
     }
 
     private final ChannelHandlerContext ctx;
+    private final Http2ConnectionHandler handler;
+    private final ChannelFuture succeeded;
     private final Http2Connection connection;
     private final Http2ConnectionEncoder encoder;
     private final Http2ConnectionDecoder decoder;
@@ -122,11 +128,18 @@ final class Http2PublishCalls extends Http2FrameListenerDecorator {
     private final int heldBound;
     private String client;
     private CharSequence parsedAuthority;
+    /**
+     * The client changed its HPACK table size and Netty's encoder has not yet written the header block that must
+     * say so first: answers go through the encoder until one has.
+     */
+    private boolean tableSizeSignalOwed;
 
     private Http2PublishCalls(io.netty.handler.codec.http2.Http2FrameListener vertx, ChannelHandlerContext ctx,
                               Http2ConnectionHandler handler, ContextInternal context, Installer settings) {
         super(vertx);
         this.ctx = ctx;
+        this.handler = handler;
+        this.succeeded = ctx.newSucceededFuture();
         this.connection = handler.connection();
         this.encoder = handler.encoder();
         this.decoder = handler.decoder();
@@ -215,6 +228,14 @@ final class Http2PublishCalls extends Http2FrameListenerDecorator {
     }
 
     @Override
+    public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) throws Http2Exception {
+        if (settings.headerTableSize() != null) {
+            tableSizeSignalOwed = true;
+        }
+        super.onSettingsRead(ctx, settings);
+    }
+
+    @Override
     public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) throws Http2Exception {
         forget(streamId); // Vert.x does not know the stream; Netty closes it
         super.onRstStreamRead(ctx, streamId, errorCode);
@@ -285,14 +306,18 @@ final class Http2PublishCalls extends Http2FrameListenerDecorator {
         int bytes;
         String grpcStatus;
         if (result.succeeded()) {
-            encoder.writeHeaders(ctx, streamId, ANSWER_HEADERS, 0, false, ctx.voidPromise());
-            encoder.writeData(ctx, streamId, EMPTY_MESSAGE.duplicate(), 0, false, ctx.voidPromise());
-            encoder.writeHeaders(ctx, streamId, OK_TRAILERS, 0, true, ctx.voidPromise());
+            if (!writeOkFrames(stream)) {
+                encoder.writeHeaders(ctx, streamId, ANSWER_HEADERS, 0, false, ctx.voidPromise());
+                encoder.writeData(ctx, streamId, EMPTY_MESSAGE.duplicate(), 0, false, ctx.voidPromise());
+                encoder.writeHeaders(ctx, streamId, OK_TRAILERS, 0, true, ctx.voidPromise());
+                tableSizeSignalOwed = false;
+            }
             bytes = PREFIX_LENGTH;
             grpcStatus = "0";
         } else {
             Http2Headers trailersOnly = settings.errors().trailersOnly(result.cause());
             encoder.writeHeaders(ctx, streamId, trailersOnly, 0, true, ctx.voidPromise());
+            tableSizeSignalOwed = false;
             bytes = 0;
             grpcStatus = trailersOnly.get(GrpcErrors.GRPC_STATUS).toString();
         }
@@ -306,8 +331,37 @@ final class Http2PublishCalls extends Http2FrameListenerDecorator {
         }
     }
 
+    /**
+     * Writes the successful answer as one buffer below the encoder ({@link PublishOkFrames}) and closes the stream as
+     * the encoder would after the trailers. Only when its DATA frame fits both windows and nothing of the stream waits
+     * in the flow controller; the connection's window is then charged for it, as the flow controller would have.
+     * Returns false, having written nothing, otherwise.
+     */
+    private boolean writeOkFrames(Http2Stream stream) {
+        Http2RemoteFlowController flow = encoder.flowController();
+        Http2Stream connectionStream = connection.connectionStream();
+        if (tableSizeSignalOwed || flow.hasFlowControlled(stream)
+                || flow.windowSize(stream) < PublishOkFrames.MESSAGE_LENGTH
+                || flow.windowSize(connectionStream) < PublishOkFrames.MESSAGE_LENGTH) {
+            return false;
+        }
+        try {
+            flow.incrementWindowSize(connectionStream, -PublishOkFrames.MESSAGE_LENGTH);
+        } catch (Http2Exception e) {
+            return false; // a decrement within the window is not refused; the encoder's way is left if it were
+        }
+        ctx.write(PublishOkFrames.forStream(ctx.alloc(), stream.id()), ctx.voidPromise());
+        handler.closeStreamLocal(stream, succeeded);
+        ANSWERED_IN_ONE_WRITE.increment();
+        return true;
+    }
+
     static long answered() {
         return ANSWERED.sum();
+    }
+
+    static long answeredInOneWrite() {
+        return ANSWERED_IN_ONE_WRITE.sum();
     }
 
     private String client() {

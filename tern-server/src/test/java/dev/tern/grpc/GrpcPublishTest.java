@@ -85,7 +85,10 @@ class GrpcPublishTest {
         tern.createCache("slow", "{\"max_publish_rate\": 1}");
         String key = tern.superUserKey();
 
+        long inOneWrite = Http2PublishCalls.answeredInOneWrite();
         Answer ok = sameAnswerBothWays(key, publish("pub", "t", "hello"));
+        assertThat(Http2PublishCalls.answeredInOneWrite() - inOneWrite).as("successes answered in one write")
+                .isEqualTo(1);
         assertThat(ok.status()).isEqualTo(Status.Code.OK);
         assertThat(ok.headers()).containsEntry("content-type", List.of("application/grpc"));
         assertThat(ok.message()).isEqualTo(""); // _Empty

@@ -1,6 +1,7 @@
 package dev.tern.http.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tern.testing.CapturedLog;
 import dev.tern.testing.RunningRedis;
 import dev.tern.testing.RunningTern;
 import dev.tern.testing.TernHttp;
@@ -15,14 +16,19 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The multi-topic event stream with --engine redis: named topics and prefixes across nodes. */
+/**
+ * The multi-topic event stream with --engine redis: named topics and prefixes across nodes. The nodes' log, their
+ * stop included, has no ERROR line.
+ */
 class RedisMultiTopicStreamTest {
+    private static CapturedLog log;
     private static RunningRedis redis;
     private static RunningTern a;
     private static RunningTern b;
 
     @BeforeAll
     static void startNodes() {
+        log = CapturedLog.start();
         redis = RunningRedis.start();
         a = RunningTern.start("--engine", "redis", "--redis-url", redis.url());
         b = RunningTern.start("--engine", "redis", "--redis-url", redis.url());
@@ -31,9 +37,12 @@ class RedisMultiTopicStreamTest {
 
     @AfterAll
     static void stopNodes() {
-        b.close();
-        a.close();
-        redis.close();
+        try (CapturedLog captured = log) {
+            b.close();
+            a.close();
+            redis.close();
+            assertThat(captured.errorLines()).as("ERROR lines").isEmpty();
+        }
     }
 
     @Test

@@ -41,6 +41,24 @@ public final class Authorizer {
                 + " on every topic starting with " + prefix + " in cache " + cacheName);
     }
 
+    /**
+     * Opening a stream of many topics of a cache (which it then chooses): a permission for {@code action} on some
+     * topic of that cache. Each topic is still authorized when it is followed.
+     */
+    public void authorizeCache(Principal principal, TopicAction action, String cacheName) {
+        if (principal.superUser()) {
+            return;
+        }
+        for (TopicPermission permission : principal.permissions()) {
+            if (permission.role().allows(action)
+                    && (permission.cacheName() == null || permission.cacheName().equals(cacheName))) {
+                return;
+            }
+        }
+        throw TernException.forbidden("token does not permit " + action.name().toLowerCase()
+                + " on any topic of cache " + cacheName);
+    }
+
     /** Reading what a cache's topics are doing: a super user, or a role over every topic of that cache. */
     public void requireCacheWideRole(Principal principal, String cacheName) {
         if (principal.superUser()) {

@@ -19,6 +19,8 @@ import java.util.Locale;
 public enum LogFormat {
     TEXT, JSON;
 
+    /** The vertx-redis-client class whose log is turned off (why: {@link #configure}). */
+    private static final String REDIS_CONNECTION_POOL = "io.vertx.redis.client.impl.RedisConnectionManager";
     private static volatile LogFormat current = TEXT;
 
     public static LogFormat fromOption(String option) {
@@ -56,7 +58,15 @@ public enum LogFormat {
         root.setLevel(Level.INFO);
         root.addAppender(console);
         context.getLogger("io.netty").setLevel(Level.WARN);
+        // vertx-redis-client 5.0.7 gives each pooled connection a default exception handler that logs any failure of
+        // it at ERROR ("Unhandled Error", e.g. "Connection reset by peer" when Redis crashes, fails over or is cut
+        // off): an outage, not a fault of Tern. It is reported where it matters, at WARN: RedisBackend's health
+        // check ("Redis at ... is unreachable", "the Redis primary ... moved"), RedisChannels ("pub/sub connection
+        // ... lost"), and the commands that were on the connection fail to their callers (a publish answers 503).
+        // That handler is the only thing this logger writes above DEBUG.
+        context.getLogger(REDIS_CONNECTION_POOL).setLevel(Level.OFF);
     }
+
 
     private static PatternLayoutEncoder textEncoder() {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();

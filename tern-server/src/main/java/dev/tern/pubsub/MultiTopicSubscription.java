@@ -22,7 +22,9 @@ import java.util.Map;
  * Many topics of one cache on one connection, chosen by name or by prefix. Each topic is an ordinary subscription
  * through the gateway (authorized, counted against the cache's subscription limit, paused and resumed on its own
  * when the client falls behind); this class adds the set, the per-connection limits, the prefixes and the last
- * position of every topic, from which a reconnecting client resumes them all.
+ * position of every topic, from which a reconnecting client resumes them all. The stream as a whole is watched too
+ * ({@link TopicGateway#watchStream}): it ends when its cache is deleted or its credential ends, also while it
+ * follows no topic.
  *
  * <p>A topic followed without a resume position starts live, by a probe: it asks for a position no topic reaches,
  * and the engine answers with a discontinuity that tells where the topic stands now. That answer is kept as the
@@ -53,7 +55,7 @@ public final class MultiTopicSubscription {
         /** Runs {@code drained} once when the client can take more; several may wait at once. */
         void onDrain(Runnable drained);
 
-        /** The cache was deleted or the server stops: the whole stream ends. */
+        /** The cache was deleted, the credential expired or was revoked, or the server stops: the whole stream ends. */
         void end(SubscriptionEnd reason);
 
         /** One topic could not be followed or resumed (e.g. a limit); the others go on. */
@@ -97,16 +99,29 @@ public final class MultiTopicSubscription {
     private final Map<String, Subscription> prefixes = new LinkedHashMap<>();
     /** Where a resuming client said it was, by topic; consulted when a topic is first followed. */
     private final ResumePositions resumeAt;
+    /** The stream as a whole: it ends with its cache or credential even while it follows no topic. */
+    private Subscription streamWatch;
     private boolean ended;
 
-    public MultiTopicSubscription(TopicGateway gateway, Principal principal, String cacheName,
-                                  ResumePositions resumeAt, Sink sink, TernMetrics metrics) {
+    private MultiTopicSubscription(TopicGateway gateway, Principal principal, String cacheName,
+                                   ResumePositions resumeAt, Sink sink, TernMetrics metrics) {
         this.gateway = gateway;
         this.principal = principal;
         this.cacheName = cacheName;
         this.resumeAt = resumeAt;
         this.sink = sink;
         this.metrics = metrics;
+    }
+
+    /**
+     * Opens a stream that follows nothing yet, on the caller's Vert.x context. Throws the gateway's error (401, 403
+     * without subscribe permission on any topic of the cache, 404 for a missing cache).
+     */
+    public static MultiTopicSubscription open(TopicGateway gateway, Principal principal, String cacheName,
+                                              ResumePositions resumeAt, Sink sink, TernMetrics metrics) {
+        MultiTopicSubscription stream = new MultiTopicSubscription(gateway, principal, cacheName, resumeAt, sink, metrics);
+        stream.streamWatch = gateway.watchStream(principal, cacheName, stream::end);
+        return stream;
     }
 
     /**
@@ -160,11 +175,7 @@ public final class MultiTopicSubscription {
 
             @Override
             public void ended(SubscriptionEnd reason) {
-                // A stream of prefixes alone has no topic subscription to hear the cache's deletion from.
-                if (!ended) {
-                    ended = true;
-                    sink.end(reason);
-                }
+                end(reason); // the engine stops (a stream of prefixes alone has no topic subscription to hear it from)
             }
         });
         opening[0] = false;
@@ -204,10 +215,21 @@ public final class MultiTopicSubscription {
     /** The client went away: releases every subscription. Idempotent. */
     public void close() {
         ended = true;
+        if (streamWatch != null) {
+            streamWatch.cancel();
+        }
         prefixes.values().forEach(Subscription::cancel);
         prefixes.clear();
         topics.values().forEach(followed -> followed.subscription.close());
         topics.clear();
+    }
+
+    /** The whole stream ends, once, whichever of its parts (or the stream's own watch) hears of it first. */
+    private void end(SubscriptionEnd reason) {
+        if (!ended) {
+            ended = true;
+            sink.end(reason);
+        }
     }
 
     private StartPosition resumeOr(TopicKey topic, StartPosition otherwise) {
@@ -277,10 +299,7 @@ public final class MultiTopicSubscription {
 
         @Override
         public void end(SubscriptionEnd reason) {
-            if (!ended) {
-                ended = true;
-                sink.end(reason);
-            }
+            MultiTopicSubscription.this.end(reason);
         }
 
         @Override

@@ -26,10 +26,13 @@ import dev.tern.topic.TopicListing;
 import dev.tern.topic.TopicSnapshot;
 import dev.tern.topic.TopicValue;
 import dev.tern.topic.TopicWatcher;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The single way into the topic engine for every transport: names, authentication, authorization, cache existence
@@ -45,11 +48,13 @@ public final class TopicGateway {
     private final TopicEngine engine;
     private final TernMetrics metrics;
     private final CredentialWatch credentials;
+    private final StreamWatches streams;
 
     public TopicGateway(TokenVerifier tokens, Authorizer authorizer, CacheRegistry caches, PublishRateLimit publishRate,
                         SubscriptionLimit subscriptions, TopicCountLimit topicCount, TopicEngine engine,
                         TernMetrics metrics, CredentialWatch credentials) {
         this.credentials = credentials;
+        this.streams = new StreamWatches(credentials);
         this.tokens = tokens;
         this.authorizer = authorizer;
         this.caches = caches;
@@ -61,6 +66,7 @@ public final class TopicGateway {
         caches.onDelete(name -> {
             engine.deleteCache(name);
             publishRate.forget(name);
+            streams.cacheDeleted(name);
         });
     }
 
@@ -151,6 +157,26 @@ public final class TopicGateway {
             counted.watch.cancel(); // the engine ended it at once
         }
         return counted;
+    }
+
+    /**
+     * Opens a stream of many topics of a cache as a whole (each topic it follows is still {@link #subscribe}d): 401
+     * for a credential that ended, 403 without subscribe permission on any topic of the cache, 404 for a missing
+     * cache. {@code ended} runs once, on the caller's Vert.x context, when the cache is deleted or the credential
+     * expires or is revoked, whether or not the stream follows any topic then.
+     */
+    public Subscription watchStream(Principal principal, String cacheName, Consumer<SubscriptionEnd> ended) {
+        tokens.requireValid(principal);
+        authorizer.authorizeCache(principal, TopicAction.SUBSCRIBE, cacheName);
+        CacheInfo cache = caches.require(cacheName);
+        Context context = Objects.requireNonNull(Vertx.currentContext(), "a stream is opened on a Vert.x context");
+        Subscription watch = streams.watch(principal, cache.name(), context, ended);
+        if (!caches.isCurrent(cache)) {
+            // Raced the cache's deletion, which swept the streams before this one was added.
+            watch.cancel();
+            throw TernException.cacheNotFound(cache.name());
+        }
+        return watch;
     }
 
     /**

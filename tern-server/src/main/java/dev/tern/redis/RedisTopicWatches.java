@@ -173,7 +173,9 @@ final class RedisTopicWatches {
         }
 
         void tell(List<TopicKey> topics, boolean existed) {
-            if (topics.isEmpty()) {
+            // A cancelled watch is told nothing: its stream ended, and its context may be gone with its connection
+            // (a node stopping while this was queued behind a slow task on the Redis context).
+            if (topics.isEmpty() || cancelled) {
                 return;
             }
             context.runOnContext(v -> {
@@ -187,6 +189,9 @@ final class RedisTopicWatches {
         }
 
         void end(SubscriptionEnd reason) {
+            if (cancelled) {
+                return; // as in tell
+            }
             context.runOnContext(v -> {
                 if (!cancelled) {
                     cancelled = true;

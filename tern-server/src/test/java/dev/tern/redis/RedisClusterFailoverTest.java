@@ -1,5 +1,6 @@
 package dev.tern.redis;
 
+import dev.tern.testing.CapturedLog;
 import dev.tern.testing.PublishHistory;
 import dev.tern.testing.RunningRedis;
 import dev.tern.testing.RunningRedisCluster;
@@ -77,7 +78,21 @@ class RedisClusterFailoverTest {
         }
     }
 
+    /**
+     * Runs {@link #failoverUnderLoadLogged} and checks its log: the nodes say at WARN that they lost their pub/sub
+     * connection to the killed primary, and nothing (Tern or a library) logs at ERROR for a failover.
+     */
     private Map<String, TopicOutcome> failoverUnderLoad(int minReplicas) throws Exception {
+        try (CapturedLog log = CapturedLog.start()) {
+            Map<String, TopicOutcome> outcomes = failoverUnderLoadLogged(minReplicas);
+            assertThat(log.errorLines()).as("ERROR lines").isEmpty();
+            assertThat(log.linesContaining(" WARN RedisChannels - Redis pub/sub connection to ")).as("a WARN line")
+                    .isNotEmpty();
+            return outcomes;
+        }
+    }
+
+    private Map<String, TopicOutcome> failoverUnderLoadLogged(int minReplicas) throws Exception {
         RunningRedisCluster cluster = keep(RunningRedisCluster.start(1, 1000));
         RunningRedis victim = cluster.masters().get(1);
         RunningRedis heir = cluster.replicaOf(victim);

@@ -1,6 +1,7 @@
 package dev.tern.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tern.testing.CapturedLog;
 import dev.tern.testing.PublishHistory;
 import dev.tern.testing.RunningRedis;
 import dev.tern.testing.RunningTern;
@@ -26,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Redis goes away under two Tern nodes while a publisher and a subscriber keep working. Checked every time: the
  * subscriber's stream is contiguous or carries an explicit discontinuity, every publish answered 204 reaches it while
- * within history, and no publish hangs or is answered 204 without being stored.
+ * within history, and no publish hangs or is answered 204 without being stored. An outage is an operator's event,
+ * not a fault of Tern: the nodes' log says what happened at WARN and has no ERROR line.
  */
 class RedisFaultsTest {
     private static final String CACHE = "faults";
@@ -60,6 +62,13 @@ class RedisFaultsTest {
 
     @Test
     void publishesFailFastWhileRedisIsDownAndNoAcknowledgedMessageIsLost() throws Exception {
+        try (CapturedLog log = CapturedLog.start()) {
+            publishesFailFastWhileRedisIsDown();
+            assertOutageLoggedAtWarnOnly(log);
+        }
+    }
+
+    private void publishesFailFastWhileRedisIsDown() throws Exception {
         TopicFollower follower = new TopicFollower(CACHE, "stream", b.superUserKey());
         PublishHistory history = new PublishHistory();
         follower.record = history.subscriber("poll@b");
@@ -112,6 +121,32 @@ class RedisFaultsTest {
         // older than the numbers given out before, so the topic continues on a new, greater page.
         assertThat(follower.discontinuities).hasSize(1);
         assertThat(follower.discontinuities.get(0).path("new_sequence_page").asLong()).isGreaterThan(pageBefore);
+    }
+
+    @Test
+    void aRedisThatCrashesIsReportedAtWarnWithoutAnErrorLine() {
+        try (CapturedLog log = CapturedLog.start()) {
+            assertThat(publishOnce(a, "crash", "before")).isEqualTo(204);
+            // Stopped, Redis reads nothing more: the commands sent meanwhile (this publish, the health checks) stay
+            // unread in its sockets, so killing it resets the nodes' connections, as a crash or a lost machine does.
+            redis.signal("STOP");
+            assertThat(publishOnce(a, "crash", "while stopped")).isEqualTo(503);
+            redis.kill();
+            assertThat(awaitStatus(a, "/readyz", 503, Duration.ofSeconds(5))).isTrue();
+            assertThat(awaitStatus(b, "/readyz", 503, Duration.ofSeconds(5))).isTrue();
+            redis.startAgain();
+            assertThat(awaitStatus(a, "/readyz", 200, Duration.ofSeconds(10))).isTrue();
+            assertThat(awaitStatus(b, "/readyz", 200, Duration.ofSeconds(10))).isTrue();
+            assertThat(waitUntil(() -> publishOnce(a, "crash", "after") == 204, Duration.ofSeconds(10))).isTrue();
+            assertOutageLoggedAtWarnOnly(log);
+        }
+    }
+
+    /** Both nodes said at WARN that Redis was unreachable; nothing (Tern or a library) logged at ERROR. */
+    private static void assertOutageLoggedAtWarnOnly(CapturedLog log) {
+        assertThat(log.errorLines()).as("ERROR lines").isEmpty();
+        assertThat(log.linesContaining(" WARN RedisBackend - Redis at ").stream()
+                .filter(line -> line.contains(" is unreachable: ")).count()).as("each node's WARN line").isGreaterThanOrEqualTo(2);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tern.redis;
 
+import dev.tern.testing.CapturedLog;
 import dev.tern.testing.PublishHistory;
 import dev.tern.testing.RunningRedis;
 import dev.tern.testing.RunningRedisSentinel;
@@ -82,7 +83,21 @@ class RedisSentinelTest {
         }
     }
 
+    /**
+     * Runs {@link #failoverUnderLoadLogged} and checks its log: the nodes say at WARN that the primary moved, and
+     * nothing (Tern or a library) logs at ERROR for a failover.
+     */
     private Outcome failoverUnderLoad(int minReplicas) throws Exception {
+        try (CapturedLog log = CapturedLog.start()) {
+            Outcome outcome = failoverUnderLoadLogged(minReplicas);
+            assertThat(log.errorLines()).as("ERROR lines").isEmpty();
+            assertThat(log.linesContaining(" WARN RedisBackend - the Redis primary 'mymaster' moved from "))
+                    .as("each node's WARN line").hasSizeGreaterThanOrEqualTo(2);
+            return outcome;
+        }
+    }
+
+    private Outcome failoverUnderLoadLogged(int minReplicas) throws Exception {
         RunningRedisSentinel redis = keep(RunningRedisSentinel.start());
         RunningTern a = node(redis, minReplicas);
         RunningTern b = node(redis, minReplicas);

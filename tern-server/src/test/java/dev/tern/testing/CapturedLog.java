@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Tern's log (slf4j-simple, written to standard output) captured while open, and still passed through: tests use
- * it to show that a client's mistake never leaves an ERROR line.
+ * Tern's log captured while open, and still passed through. The server logs through Logback, whose console appender
+ * ({@code logging.LogFormat}) writes each line to whatever {@code System.out} is at the time, so replacing
+ * {@code System.out} captures every in-process server's log. Tests use it to show that a client's mistake, or a
+ * Redis outage, never leaves an ERROR line.
  */
 public final class CapturedLog implements AutoCloseable {
     private final PrintStream original = System.out;

@@ -147,7 +147,7 @@ public final class MultiTopicSseRoute {
         /** Follows every topic and prefix first (any refusal is the HTTP answer), then starts the response. */
         void start(Principal principal, Selection selection,
                    MultiTopicSubscription.ResumePositions resume) {
-            topics = new MultiTopicSubscription(gateway, principal, cacheName, resume, this, metrics);
+            topics = MultiTopicSubscription.open(gateway, principal, cacheName, resume, this, metrics);
             try {
                 for (TopicKey topic : selection.topics()) {
                     topics.follow(topic, null);
@@ -200,12 +200,7 @@ public final class MultiTopicSseRoute {
 
         @Override
         public void end(SubscriptionEnd reason) {
-            if (reason == SubscriptionEnd.CACHE_DELETED) {
-                TernException gone = TernException.cacheNotFound(cacheName);
-                finish(SseFrames.end("cache_deleted", HttpErrors.status(gone.kind()), gone.getMessage(), SseFormat.JSON));
-            } else {
-                finish(SseFrames.end("shutdown", 0, null, SseFormat.JSON));
-            }
+            finish(StreamEnds.sseFrame(reason, cacheName, SseFormat.JSON));
         }
 
         @Override

@@ -64,8 +64,13 @@ final class MultiTopicWebSocketSession implements MultiTopicSubscription.Sink {
     }
 
     void start(Principal principal) {
-        topics = new MultiTopicSubscription(gateway, principal, cacheName, MultiTopicSubscription.ResumePositions.NONE,
-                this, metrics);
+        try {
+            topics = MultiTopicSubscription.open(gateway, principal, cacheName,
+                    MultiTopicSubscription.ResumePositions.NONE, this, metrics);
+        } catch (TernException e) {
+            refuse(e); // before any handler is set: no request is read on a refused socket
+            return;
+        }
         socket.closeHandler(v -> release());
         socket.exceptionHandler(e -> LOG.debug("multi-topic WebSocket on {} failed", cacheName, e));
         socket.drainHandler(v -> drained());
@@ -146,8 +151,9 @@ final class MultiTopicWebSocketSession implements MultiTopicSubscription.Sink {
 
     @Override
     public void end(SubscriptionEnd reason) {
-        if (reason == SubscriptionEnd.CACHE_DELETED) {
-            closeWith(TernException.cacheNotFound(cacheName));
+        TernException error = StreamEnds.error(reason, cacheName);
+        if (error != null) {
+            closeWith(error); // 4404, 4401
         } else {
             close(WebSocketCloseCodes.GOING_AWAY, "server shutting down");
         }

@@ -1,6 +1,5 @@
 package dev.tern.http.stream;
 
-import dev.tern.auth.CredentialEnd;
 import dev.tern.auth.Principal;
 import dev.tern.config.BrowserConfig;
 import dev.tern.error.TernException;
@@ -112,15 +111,7 @@ public final class SseRoute {
 
         @Override
         public void end(SubscriptionEnd reason) {
-            if (reason == SubscriptionEnd.CACHE_DELETED) {
-                TernException gone = TernException.cacheNotFound(topic.cacheName());
-                finish(SseFrames.end("cache_deleted", HttpErrors.status(gone.kind()), gone.getMessage(), format));
-            } else if (reason.isCredentialEnd()) {
-                CredentialEnd end = CredentialEnd.of(reason);
-                finish(SseFrames.end(end.reason(), HttpErrors.status(end.error().kind()), end.message(), format));
-            } else {
-                finish(SseFrames.end("shutdown", 0, null, format));
-            }
+            finish(StreamEnds.sseFrame(reason, topic.cacheName(), format));
         }
 
         @Override

@@ -1,6 +1,5 @@
 package dev.tern.http.stream;
 
-import dev.tern.auth.CredentialEnd;
 import dev.tern.auth.Principal;
 import dev.tern.config.BrowserConfig;
 import dev.tern.error.TernException;
@@ -135,10 +134,9 @@ final class WebSocketSession implements ResumingSubscription.Sink {
 
     @Override
     public void end(SubscriptionEnd reason) {
-        if (reason == SubscriptionEnd.CACHE_DELETED) {
-            closeWith(TernException.cacheNotFound(topic.cacheName()));
-        } else if (reason.isCredentialEnd()) {
-            closeWith(CredentialEnd.of(reason).error()); // 4401
+        TernException error = StreamEnds.error(reason, topic.cacheName());
+        if (error != null) {
+            closeWith(error); // 4404, 4401
         } else {
             close(WebSocketCloseCodes.GOING_AWAY, "server shutting down");
         }

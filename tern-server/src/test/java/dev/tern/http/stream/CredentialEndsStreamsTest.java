@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An open subscription ends when its credential expires or is revoked, on every HTTP transport (gRPC: the SDK
  * tests): SSE with an {@code end} event naming the reason, WebSocket with close code 4401, a waiting long poll with
- * 401. Each case runs on one node and across two nodes sharing a real Redis (revoked on one, streaming on the other).
+ * 401; multi-topic streams alike, also while they follow no topic. Each case runs on one node and across two nodes
+ * sharing a real Redis (revoked on one, streaming on the other).
  */
 class CredentialEndsStreamsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -118,6 +120,66 @@ class CredentialEndsStreamsTest {
                 assertThat(close.reason()).contains("expired");
             }
         }
+    }
+
+    @Test
+    void multiTopicEventStreamsEndWithTheReasonAlsoWhenTheyFollowPrefixesAlone() throws Exception {
+        // A prefix no topic matches leaves the stream without a topic subscription: the stream itself is watched.
+        for (Nodes nodes : setups()) {
+            for (String selection : List.of("prefix=nothing-here-", "topic=multi")) {
+                String[] key = createKey(nodes.control());
+                try (SseTestClient stream = SseTestClient.subscribe(nodes.streaming(), "/caches/cred/events?" + selection
+                        + "&token=" + TernHttp.urlEncode(key[1]))) {
+                    revokeKey(nodes.control(), key[0]);
+                    assertMultiTopicEnd(stream, "credential_revoked", nodes.name() + ", " + selection);
+                }
+                String token = shortToken(nodes.control(), 2);
+                try (SseTestClient stream = SseTestClient.subscribe(nodes.streaming(), "/caches/cred/events?" + selection
+                        + "&token=" + TernHttp.urlEncode(token))) {
+                    assertMultiTopicEnd(stream, "credential_expired", nodes.name() + ", " + selection);
+                }
+            }
+        }
+    }
+
+    private static void assertMultiTopicEnd(SseTestClient stream, String reason, String description) throws Exception {
+        JsonNode end = JSON.readTree(stream.next().data()).get("end");
+        assertThat(end).as(description).isNotNull();
+        assertThat(end.get("reason").asText()).as(description).isEqualTo(reason);
+        assertThat(end.get("status").asInt()).as(description).isEqualTo(401);
+        assertThat(stream.awaitEnd(Duration.ofSeconds(5))).as(description).isTrue();
+    }
+
+    @Test
+    void multiTopicWebSocketsCloseWith4401AlsoWhenTheyFollowNothing() throws Exception {
+        for (Nodes nodes : setups()) {
+            for (String request : Arrays.asList(null, "{\"subscribe\":{\"topic\":\"multi\"}}",
+                    "{\"subscribe\":{\"prefix\":\"nothing-here-\"}}")) {
+                String description = nodes.name() + ", " + (request == null ? "following nothing" : request);
+                String[] key = createKey(nodes.control());
+                try (WebSocketTestClient socket = multiTopicSocket(nodes.streaming(), key[1], request)) {
+                    revokeKey(nodes.control(), key[0]);
+                    assertThat(socket.awaitClose().code()).as(description).isEqualTo(4401);
+                }
+                String token = shortToken(nodes.control(), 2);
+                try (WebSocketTestClient socket = multiTopicSocket(nodes.streaming(), token, request)) {
+                    WebSocketTestClient.Close close = socket.awaitClose();
+                    assertThat(close.code()).as(description).isEqualTo(4401);
+                    assertThat(close.reason()).as(description).contains("expired");
+                }
+            }
+        }
+    }
+
+    /** A socket on /caches/cred/socket, after its first frame and the answer to {@code request} (none when null). */
+    private static WebSocketTestClient multiTopicSocket(RunningTern node, String credential, String request) {
+        WebSocketTestClient socket = WebSocketTestClient.connect(node, "/caches/cred/socket?token=" + TernHttp.urlEncode(credential));
+        assertThat(socket.next().has("heartbeat")).isTrue();
+        if (request != null) {
+            socket.sendText(request);
+            assertThat(socket.nextIgnoringHeartbeats().has("subscribed")).as(request).isTrue();
+        }
+        return socket;
     }
 
     @Test

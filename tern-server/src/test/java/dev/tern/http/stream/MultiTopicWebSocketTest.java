@@ -79,6 +79,37 @@ class MultiTopicWebSocketTest {
     }
 
     @Test
+    void aSocketClosesWith4404WhenItsCacheIsDeletedAlsoWhileItFollowsNothing() {
+        for (String request : new String[] {null, "{\"subscribe\":{\"topic\":\"a\"}}", "{\"subscribe\":{\"prefix\":\"room-\"}}"}) {
+            tern.createCache("w-gone");
+            try (WebSocketTestClient socket = WebSocketTestClient.connect(tern, "/caches/w-gone/socket?" + token)) {
+                assertThat(socket.next().has("heartbeat")).isTrue();
+                if (request != null) {
+                    socket.sendText(request);
+                    assertThat(socket.nextIgnoringHeartbeats().has("subscribed")).isTrue();
+                }
+                assertThat(tern.send("DELETE", "/caches/w-gone", null, null).statusCode()).isEqualTo(204);
+                assertThat(socket.nextIgnoringHeartbeats().get("error").get("status").asInt()).as(request).isEqualTo(404);
+                assertThat(socket.awaitClose().code()).as(request).isEqualTo(4404);
+            }
+        }
+    }
+
+    @Test
+    void aSocketOfAMissingCacheOrWithoutSubscribePermissionThereIsRefused() {
+        try (WebSocketTestClient socket = WebSocketTestClient.connect(tern, "/caches/no-such-cache/socket?" + token)) {
+            assertThat(socket.next().get("error").get("status").asInt()).isEqualTo(404);
+            assertThat(socket.awaitClose().code()).isEqualTo(4404);
+        }
+        String publishOnly = "token=" + TernHttp.urlEncode(tern.mintToken("{\"expires_in_seconds\":600,\"permissions\":"
+                + "[{\"role\":\"publishonly\",\"cache\":\"w\",\"topic\":\"*\"}]}"));
+        try (WebSocketTestClient socket = WebSocketTestClient.connect(tern, "/caches/w/socket?" + publishOnly)) {
+            assertThat(socket.next().get("error").get("status").asInt()).isEqualTo(403);
+            assertThat(socket.awaitClose().code()).isEqualTo(4403);
+        }
+    }
+
+    @Test
     void badRequestsAreAnsweredWithErrorsAndTheSocketStaysOpen() {
         String rooms = "token=" + TernHttp.urlEncode(tern.mintToken("{\"expires_in_seconds\":600,\"permissions\":"
                 + "[{\"role\":\"subscribeonly\",\"cache\":\"w\",\"topic\":{\"prefix\":\"chat-\"}}]}"));

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tern.webhook.DeliveryCursor;
 import dev.tern.webhook.Webhook;
 import dev.tern.webhook.WebhookStore;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +25,7 @@ import java.util.Map;
  */
 public final class RedisWebhookStore implements WebhookStore {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(RedisWebhookStore.class);
 
     private final RedisBackend redis;
 
@@ -61,28 +65,34 @@ public final class RedisWebhookStore implements WebhookStore {
         return replies.get(0) != null && replies.get(0).toInteger() > 0;
     }
 
+    /**
+     * Does not wait for Redis: a node hears another's cache deletion on the Redis connection's own thread, where a
+     * wait would hold up every reply that thread must deliver, this one included. Every node that hears the deletion
+     * removes the same entries, so one removal lost to an outage is made by another, or found stale on reload.
+     */
     @Override
     public void removeCache(String cacheName) {
         String prefix = cacheName + "/";
-        Response keys = redis.awaitResult(redis.send(Request.cmd(Command.HKEYS).arg(RedisKeys.WEBHOOKS)));
-        List<String> doomed = new ArrayList<>();
-        if (keys != null) {
-            for (Response key : keys) {
-                if (key.toString().startsWith(prefix)) {
-                    doomed.add(key.toString());
+        redis.send(Request.cmd(Command.HKEYS).arg(RedisKeys.WEBHOOKS)).compose(keys -> {
+            List<String> doomed = new ArrayList<>();
+            if (keys != null) {
+                for (Response key : keys) {
+                    if (key.toString().startsWith(prefix)) {
+                        doomed.add(key.toString());
+                    }
                 }
             }
-        }
-        if (doomed.isEmpty()) {
-            return;
-        }
-        Request definitions = Request.cmd(Command.HDEL).arg(RedisKeys.WEBHOOKS);
-        Request cursors = Request.cmd(Command.HDEL).arg(RedisKeys.WEBHOOK_CURSORS);
-        doomed.forEach(key -> {
-            definitions.arg(key);
-            cursors.arg(key);
-        });
-        redis.awaitResult(redis.batch(List.of(definitions, cursors)));
+            if (doomed.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Request definitions = Request.cmd(Command.HDEL).arg(RedisKeys.WEBHOOKS);
+            Request cursors = Request.cmd(Command.HDEL).arg(RedisKeys.WEBHOOK_CURSORS);
+            doomed.forEach(key -> {
+                definitions.arg(key);
+                cursors.arg(key);
+            });
+            return redis.batch(List.of(definitions, cursors));
+        }).onFailure(e -> LOG.debug("removing the webhooks of deleted cache {} failed: {}", cacheName, e.toString()));
     }
 
     @Override

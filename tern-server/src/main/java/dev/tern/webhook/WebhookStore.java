@@ -18,7 +18,7 @@ public interface WebhookStore {
     /** Removes a webhook and its cursor; false when there was none. */
     boolean remove(String cacheName, String name);
 
-    /** Removes every webhook of a cache and their cursors. */
+    /** Removes every webhook of a cache and their cursors; a shared store may finish after returning. */
     void removeCache(String cacheName);
 
     /** The stored cursor of each webhook that has one, by {@link Webhook#key()}. */

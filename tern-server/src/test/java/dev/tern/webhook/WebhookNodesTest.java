@@ -1,7 +1,9 @@
 package dev.tern.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tern.testing.CapturedLog;
 import dev.tern.testing.RunningRedis;
+import dev.tern.testing.RunningTern;
 import dev.tern.testing.TernHttp;
 import dev.tern.testing.TernProcess;
 import dev.tern.testing.WebhookReceiver;
@@ -68,7 +70,7 @@ class WebhookNodesTest {
     void withTheRedisEngineARestartedNodeResumesFromTheStoredCursorWithoutAGap() throws Exception {
         try (RunningRedis redis = RunningRedis.start();
              WebhookReceiver receiver = WebhookReceiver.start(Duration.ZERO);
-             dev.tern.testing.RunningTern tern = dev.tern.testing.RunningTern.start("--engine", "redis", "--redis-url",
+             RunningTern tern = RunningTern.start("--engine", "redis", "--redis-url",
                      redis.url(), "--webhook-retry-initial-backoff", "50ms", "--webhook-retry-max-backoff", "300ms")) {
             tern.createCache("c");
             WebhookDeliveryTest.putWebhook(tern, "c", "h", "t", receiver.url("/"));
@@ -92,6 +94,41 @@ class WebhookNodesTest {
             Thread.sleep(500);
             assertThat(WebhookDeliveryTest.sequenceNumbers(receiver.received())).isEqualTo(WebhookDeliveryTest.range(1, 25));
             assertThat(receiver.received().stream().noneMatch(r -> r.json().has("discontinuity"))).isTrue();
+        }
+    }
+
+    /**
+     * A node hears another node's cache deletion on its Redis connection's thread and removes the cache's webhooks
+     * from there: that removal must not wait for Redis on the very thread that delivers Redis's replies (it used to,
+     * for the whole Redis timeout, which Vert.x reports as a blocked event loop).
+     */
+    @Test
+    void aCacheDeletedThroughOneNodeLeavesTheOtherNodesRedisConnectionFree() throws Exception {
+        try (RunningRedis redis = RunningRedis.start();
+             WebhookReceiver receiver = WebhookReceiver.start(Duration.ZERO);
+             CapturedLog log = CapturedLog.start()) {
+            // A Redis timeout longer than Vert.x's 2 s blocked-thread limit, so a wait for it is always reported.
+            String[] flags = {"--engine", "redis", "--redis-url", redis.url(), "--redis-timeout", "4s"};
+            try (RunningTern a = RunningTern.start(flags); RunningTern b = RunningTern.start(flags)) {
+                a.createCache("gone");
+                a.createCache("kept");
+                WebhookDeliveryTest.putWebhook(a, "gone", "h", "t", receiver.url("/"));
+                assertThat(b.send("GET", "/caches/gone/webhooks/h", null, null).statusCode())
+                        .as("the other node sees the webhook").isEqualTo(200);
+
+                assertThat(a.send("DELETE", "/caches/gone", null, null).statusCode()).isEqualTo(204);
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (b.send("GET", "/caches/gone/webhooks/h", null, null).statusCode() != 404) {
+                    assertThat(System.nanoTime()).as("the other node never learned of the deletion").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                // A publish through b waits for a reply on b's Redis connection: once it is answered, any wait on that
+                // connection's thread is over, and reported if it was long.
+                assertThat(new TernHttp(b).publishText("kept", "t", b.superUserKey(), "after").statusCode()).isEqualTo(204);
+                assertThat(a.send("GET", "/caches/gone/webhooks", null, null).statusCode()).isEqualTo(404);
+            }
+            assertThat(log.linesContaining("has been blocked for")).as("a blocked event loop").isEmpty();
+            assertThat(log.errorLines()).isEmpty();
         }
     }
 

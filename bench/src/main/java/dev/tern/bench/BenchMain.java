@@ -73,6 +73,10 @@ public final class BenchMain {
                 description = "gRPC workloads' publishers: frames (HTTP/2 frames on raw connections, like the HTTP "
                         + "publishers' pre-encoded requests) | grpc-java (the Java SDK's client library)")
         String grpcPublisher;
+        @Option(names = "--grpc-subscriber", defaultValue = "frames",
+                description = "gRPC workloads' subscribers: frames (Subscribe streams as HTTP/2 frames on raw "
+                        + "connections, like the SSE subscribers) | grpc-java (the Java SDK's client library)")
+        String grpcSubscriber;
         @Option(names = "--topics-per-subscriber", defaultValue = "20",
                 description = "multi-topic: topics each client follows (--subscribers clients).")
         int topicsPerSubscriber;
@@ -98,8 +102,12 @@ public final class BenchMain {
                 System.err.println("unknown --grpc-publisher " + grpcPublisher);
                 return 2;
             }
+            if (!grpcSubscriber.equals("frames") && !grpcSubscriber.equals("grpc-java")) {
+                System.err.println("unknown --grpc-subscriber " + grpcSubscriber);
+                return 2;
+            }
             Workloads workloads = new Workloads(vertx, loops, publisherLoops, server, streamsPerConnection,
-                    grpcPublisher, gcLog);
+                    grpcPublisher, grpcSubscriber, gcLog);
             ResultSink sink = new ResultSink(out, label, target);
             System.out.println("== " + label + " on " + target);
             try {

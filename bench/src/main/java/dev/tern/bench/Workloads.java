@@ -22,17 +22,20 @@ final class Workloads {
     private final int streamsPerConnection;
     /** The gRPC publishers' client: {@code frames} ({@link GrpcFramePublisher}) or {@code grpc-java}. */
     private final String grpcPublisher;
+    /** The gRPC subscribers' client: {@code frames} ({@link GrpcFrameSubscribers}) or {@code grpc-java}. */
+    private final String grpcSubscriber;
     /** The server's GC log, or null. */
     private final Path gcLog;
 
     Workloads(Vertx vertx, List<Context> loops, List<Context> publisherLoops, Target target, int streamsPerConnection,
-              String grpcPublisher, Path gcLog) {
+              String grpcPublisher, String grpcSubscriber, Path gcLog) {
         this.vertx = vertx;
         this.loops = loops;
         this.publisherLoops = publisherLoops;
         this.target = target;
         this.streamsPerConnection = streamsPerConnection;
         this.grpcPublisher = grpcPublisher;
+        this.grpcSubscriber = grpcSubscriber;
         this.gcLog = gcLog;
     }
 
@@ -49,7 +52,10 @@ final class Workloads {
         SubscriberFleet fleet = subscribers <= 0 ? null
                 : transport.equals("websocket")
                 ? WebSocketSubscribers.open(vertx, loops, target, subscribers, i -> i % topics, measurement)
-                : grpc ? GrpcSubscribers.open(target, subscribers, streamsPerConnection, i -> i % topics, measurement)
+                : grpc && grpcSubscriber.equals("grpc-java")
+                ? GrpcSubscribers.open(target, subscribers, streamsPerConnection, i -> i % topics, measurement)
+                : grpc ? GrpcFrameSubscribers.open(vertx, loops, target, subscribers, streamsPerConnection,
+                        i -> i % topics, measurement)
                 : SubscriberFleet.open(vertx, loops, target, subscribers, i -> i % topics, measurement);
         if (fleet != null) {
             System.out.printf("  %s: %d subscribers connected (%d failed)%n", target.name(),

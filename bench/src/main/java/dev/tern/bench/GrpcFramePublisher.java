@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Momento {@code Publish} calls in lanes, on the same footing as {@link Publisher}'s HTTP publishes: a lane owns one
@@ -140,27 +141,23 @@ final class GrpcFramePublisher implements PublishLanes {
 
     private final class Lane {
         final int id;
-        final int laneCount;
-        final double rate;
-        final long origin;
+        final LaneSchedule schedule;
+        /** Made once: the lane passes them to its schedule for every message. */
+        final LongConsumer sendAt = this::send;
+        final Runnable retry = this::next;
         final CountDownLatch finished;
         final Context context;
         final NetClient client;
         Http2PublishConnection connection;
         long sequence;
-        /** Index of this lane's next message in the fixed-rate schedule. */
-        long scheduleIndex;
 
         Lane(int id, int laneCount, double rate, long origin, CountDownLatch finished, Context context,
              NetClient client) {
             this.id = id;
-            this.laneCount = laneCount;
-            this.rate = rate;
-            this.origin = origin;
+            this.schedule = new LaneSchedule(id, laneCount, rate, origin);
             this.finished = finished;
             this.context = context;
             this.client = client;
-            this.scheduleIndex = id;
         }
 
         void next() {
@@ -171,23 +168,7 @@ final class GrpcFramePublisher implements PublishLanes {
                 finished.countDown();
                 return;
             }
-            if (rate <= 0) {
-                if (mayPublish.getAsBoolean()) {
-                    send(BenchClock.nanos());
-                } else {
-                    context.owner().setTimer(1, t -> next());
-                }
-                return;
-            }
-            long due = origin + (long) (scheduleIndex * 1e9 / rate);
-            scheduleIndex += laneCount;
-            long now = BenchClock.nanos();
-            if (due <= now) {
-                send(due); // behind schedule: the wait counts
-            } else {
-                long delayMillis = Math.max(1, (due - now) / 1_000_000);
-                context.owner().setTimer(delayMillis, t -> send(BenchClock.nanos()));
-            }
+            schedule.next(context, mayPublish, sendAt, retry);
         }
 
         private void send(long stamp) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Publishes over keep-alive connections in lanes: a lane owns one connection, sends one request, waits for the
@@ -96,30 +97,26 @@ final class Publisher implements PublishLanes {
 
     private final class Lane {
         final int id;
-        final int laneCount;
-        final double rate;
-        final long origin;
+        final LaneSchedule schedule;
+        /** Made once: the lane passes them to its schedule for every message. */
+        final LongConsumer sendAt = this::send;
+        final Runnable retry = this::next;
         final CountDownLatch finished;
         final Context context;
         final NetClient client;
         NetSocket socket;
         HttpResponseReader reader;
         long sequence;
-        /** Index of this lane's next message in the fixed-rate schedule. */
-        long scheduleIndex;
         int pendingTopic = -1;
         long pendingStamp;
 
         Lane(int id, int laneCount, double rate, long origin, CountDownLatch finished, Context context,
              NetClient client) {
             this.id = id;
-            this.laneCount = laneCount;
-            this.rate = rate;
-            this.origin = origin;
+            this.schedule = new LaneSchedule(id, laneCount, rate, origin);
             this.finished = finished;
             this.context = context;
             this.client = client;
-            this.scheduleIndex = id;
         }
 
         void next() {
@@ -130,23 +127,7 @@ final class Publisher implements PublishLanes {
                 finished.countDown();
                 return;
             }
-            if (rate <= 0) {
-                if (mayPublish.getAsBoolean()) {
-                    send(BenchClock.nanos());
-                } else {
-                    context.owner().setTimer(1, t -> next());
-                }
-                return;
-            }
-            long due = origin + (long) (scheduleIndex * 1e9 / rate);
-            scheduleIndex += laneCount;
-            long now = BenchClock.nanos();
-            if (due <= now) {
-                send(due); // behind schedule: the wait counts
-            } else {
-                long delayMillis = Math.max(1, (due - now) / 1_000_000);
-                context.owner().setTimer(delayMillis, t -> send(BenchClock.nanos()));
-            }
+            schedule.next(context, mayPublish, sendAt, retry);
         }
 
         private void send(long stamp) {

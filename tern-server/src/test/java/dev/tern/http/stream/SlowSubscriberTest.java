@@ -33,6 +33,7 @@ class SlowSubscriberTest {
     private static final int MESSAGES = 5000;
     private static final int MESSAGE_BYTES = 4000;
     private static final int HISTORY = 200;
+    private static final int BATCH = 250;
 
     private RunningTern tern;
 
@@ -52,30 +53,30 @@ class SlowSubscriberTest {
         try (StalledSubscriber stalled = StalledSubscriber.open(tern, "/topics/c/t?token=" + tern.superUserKey());
              SseTestClient healthy = SseTestClient.subscribe(tern, "/topics/c/t?token=" + tern.superUserKey())) {
             long started = System.nanoTime();
-            publishConcurrently();
-            long publishMillis = (System.nanoTime() - started) / 1_000_000;
-
             // The healthy subscriber gets everything, in order, without a gap, while the other one reads nothing.
-            String page = null;
-            for (int i = 1; i <= MESSAGES; i++) {
-                SseParser.Event event = healthy.next();
-                assertThat(event.type()).isEqualTo("text");
-                String[] id = event.lastEventId().split(":");
-                page = id[0];
-                assertThat(Long.parseLong(id[1])).isEqualTo(i);
-            }
+            String[] page = {null};
+            int[] received = {0};
+            publishInBatches(last -> {
+                while (received[0] < last) {
+                    SseParser.Event event = healthy.next();
+                    assertThat(event.type()).isEqualTo("text");
+                    String[] id = event.lastEventId().split(":");
+                    page[0] = id[0];
+                    assertThat(Long.parseLong(id[1])).isEqualTo(++received[0]);
+                }
+            });
             long deliveredMillis = (System.nanoTime() - started) / 1_000_000;
             assertThat(lagCount()).as("the stalled subscriber was cut off").isPositive();
 
             // Now it reads: what was queued for it, then a discontinuity, then the rest from history and live.
             SseRead read = stalled.readUntilSequence(MESSAGES, Duration.ofSeconds(30));
-            System.out.printf("slow subscriber: published %d x %d bytes in %d ms; healthy subscriber had all after %d ms;"
+            System.out.printf("slow subscriber: published %d x %d bytes, healthy subscriber had all after %d ms;"
                             + " stalled one got %d items (%d bytes) before its discontinuity, then resumed at %d%n",
-                    MESSAGES, MESSAGE_BYTES, publishMillis, deliveredMillis, read.itemsBeforeGap, read.bytesBeforeGap,
+                    MESSAGES, MESSAGE_BYTES, deliveredMillis, read.itemsBeforeGap, read.bytesBeforeGap,
                     read.resumedAt);
             assertThat(read.gap).as("the stalled subscriber learns it missed messages").isNotNull();
             assertThat(read.gap.get("last_topic_sequence").asLong()).isEqualTo(read.itemsBeforeGap);
-            assertThat(read.gap.get("new_sequence_page").asText()).isEqualTo(page);
+            assertThat(read.gap.get("new_sequence_page").asText()).isEqualTo(page[0]);
             assertThat(read.resumedAt).isEqualTo(read.gap.get("new_topic_sequence").asLong());
             assertThat(read.resumedAt).as("resumed from history").isGreaterThan(MESSAGES - HISTORY).isLessThanOrEqualTo(MESSAGES);
             assertThat(read.contiguousAfterGap).as("contiguous after the gap up to the last message").isTrue();
@@ -91,10 +92,12 @@ class SlowSubscriberTest {
         WebSocketTestClient stalled = WebSocketTestClient.connectStalled(tern, "/topics/c/t?token=" + tern.superUserKey());
         try (stalled; SseTestClient healthy = SseTestClient.subscribe(tern, "/topics/c/t?token=" + tern.superUserKey())) {
             long started = System.nanoTime();
-            publishConcurrently();
-            for (int i = 1; i <= MESSAGES; i++) {
-                assertThat(healthy.next().lastEventId()).endsWith(":" + i);
-            }
+            int[] received = {0};
+            publishInBatches(last -> {
+                while (received[0] < last) {
+                    assertThat(healthy.next().lastEventId()).endsWith(":" + ++received[0]);
+                }
+            });
             long deliveredMillis = (System.nanoTime() - started) / 1_000_000;
             assertThat(lagCount()).as("the stalled socket was cut off").isPositive();
 
@@ -122,16 +125,30 @@ class SlowSubscriberTest {
         }
     }
 
-    private void publishConcurrently() throws Exception {
+    /** Reads the healthy subscriber up to a topic sequence number. */
+    private interface HealthyReader {
+        void readUpTo(int sequence) throws Exception;
+    }
+
+    /**
+     * Publishes {@link #MESSAGES} four at a time, in batches of {@link #BATCH}; after each batch the healthy
+     * subscriber reads it. So a healthy reader slowed by a busy machine is never more than a batch (1 MB) behind,
+     * well under what its connection may hold (the stalled one held about 3.8 MB before it was cut off), while the
+     * stalled subscriber, which reads nothing, falls 20 MB behind.
+     */
+    private void publishInBatches(HealthyReader healthy) throws Exception {
         String body = "x".repeat(MESSAGE_BYTES);
         ExecutorService publishers = Executors.newFixedThreadPool(4);
         try {
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int i = 0; i < MESSAGES; i++) {
-                results.add(publishers.submit(() -> tern.send("POST", "/topics/c/t", "text/plain", body).statusCode()));
-            }
-            for (Future<Integer> result : results) {
-                assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(204);
+            for (int batchEnd = BATCH; batchEnd <= MESSAGES; batchEnd += BATCH) {
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int i = 0; i < BATCH; i++) {
+                    results.add(publishers.submit(() -> tern.send("POST", "/topics/c/t", "text/plain", body).statusCode()));
+                }
+                for (Future<Integer> result : results) {
+                    assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(204);
+                }
+                healthy.readUpTo(batchEnd);
             }
         } finally {
             publishers.shutdownNow();

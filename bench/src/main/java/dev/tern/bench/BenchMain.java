@@ -85,6 +85,9 @@ public final class BenchMain {
         boolean connectionPerTopic;
         @Option(names = "--gc-log", description = "The server's -Xlog:gc file: pauses in the measurement window are reported.")
         Path gcLog;
+        @Option(names = "--latency-trace", description = "Write, per subscriber connection, the longest latency of "
+                + "each second's messages since publishing began (warm-up included) to this file.")
+        Path latencyTrace;
 
         @Override
         public Integer call() throws Exception {
@@ -107,7 +110,7 @@ public final class BenchMain {
                 return 2;
             }
             Workloads workloads = new Workloads(vertx, loops, publisherLoops, server, streamsPerConnection,
-                    grpcPublisher, grpcSubscriber, gcLog);
+                    grpcPublisher, grpcSubscriber, gcLog, latencyTrace);
             ResultSink sink = new ResultSink(out, label, target);
             System.out.println("== " + label + " on " + target);
             try {

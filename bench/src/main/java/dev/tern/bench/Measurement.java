@@ -18,11 +18,20 @@ final class Measurement {
     final LongAdder deliveriesInWindow = new LongAdder();
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
+    /** Latency per connection over time, or null (see {@link LatencyTrace}). */
+    final LatencyTrace trace;
+
+    Measurement(LatencyTrace trace) {
+        this.trace = trace;
+    }
 
     void startWindow() {
         latencyMicros.reset();
         answerMicros.reset();
         windowStart = BenchClock.nanos();
+        if (trace != null) {
+            trace.windowStarted(windowStart);
+        }
     }
 
     void endWindow() {

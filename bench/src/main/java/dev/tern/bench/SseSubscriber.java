@@ -28,10 +28,12 @@ final class SseSubscriber implements SseParser.Listener {
     volatile boolean ended;
     volatile String failure;
     private NetSocket socket;
+    private final LatencyTrace.Row trace;
 
     SseSubscriber(int topic, Measurement measurement) {
         this.topic = topic;
         this.measurement = measurement;
+        this.trace = measurement.trace == null ? null : measurement.trace.row();
     }
 
     /** Completes once the response head (200) arrived; fails on any other status or a connection error. */
@@ -104,6 +106,9 @@ final class SseSubscriber implements SseParser.Listener {
         orderDigest = orderDigest * 1_000_003L + ((long) payload.lane << 40 | payload.laneSequence);
         received++;
         measurement.delivered(payload.sentNanos, now);
+        if (trace != null) {
+            trace.record(payload.sentNanos, now, socket != null ? socket : this);
+        }
     }
 
     /** A shared connection carries this topic: {@link #pause()} pauses it. */

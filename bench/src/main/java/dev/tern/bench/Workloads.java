@@ -26,9 +26,11 @@ final class Workloads {
     private final String grpcSubscriber;
     /** The server's GC log, or null. */
     private final Path gcLog;
+    /** Where to write a {@link LatencyTrace}, or null. */
+    private final Path latencyTrace;
 
     Workloads(Vertx vertx, List<Context> loops, List<Context> publisherLoops, Target target, int streamsPerConnection,
-              String grpcPublisher, String grpcSubscriber, Path gcLog) {
+              String grpcPublisher, String grpcSubscriber, Path gcLog, Path latencyTrace) {
         this.vertx = vertx;
         this.loops = loops;
         this.publisherLoops = publisherLoops;
@@ -37,6 +39,11 @@ final class Workloads {
         this.grpcPublisher = grpcPublisher;
         this.grpcSubscriber = grpcSubscriber;
         this.gcLog = gcLog;
+        this.latencyTrace = latencyTrace;
+    }
+
+    private Measurement newMeasurement() {
+        return new Measurement(latencyTrace == null ? null : new LatencyTrace());
     }
 
     /**
@@ -47,7 +54,7 @@ final class Workloads {
     void publishLoad(ResultSink sink, String transport, int lanes, int topics, int subscribers, double rate,
                      long warmupMillis, long durationMillis, List<String> metrics, List<Long> serverPids)
             throws InterruptedException {
-        Measurement measurement = new Measurement();
+        Measurement measurement = newMeasurement();
         boolean grpc = transport.equals("grpc");
         SubscriberFleet fleet = subscribers <= 0 ? null
                 : transport.equals("websocket")
@@ -81,7 +88,7 @@ final class Workloads {
             throw new IllegalArgumentException("--pids is required to measure server memory");
         }
         int topics = clients * topicsPerClient;
-        Measurement measurement = new Measurement();
+        Measurement measurement = newMeasurement();
         Blocking.sleep(1_000);
         ProcessMemory before = ProcessMemory.of(serverPids);
         SubscriberFleet fleet = connectionPerTopic
@@ -113,6 +120,9 @@ final class Workloads {
             if (fleet != null && rate <= 0) {
                 window = new DeliveryWindow(vertx, fleet, publisher.okByTopic(), DELIVERY_WINDOW);
                 publisher.holdUnless(window::isOpen);
+            }
+            if (measurement.trace != null) {
+                measurement.trace.publishingStarted();
             }
             CountDownLatch lanesDone = publisher.start(lanes, rate);
             Blocking.sleep(warmupMillis);
@@ -172,6 +182,9 @@ final class Workloads {
             }
             DeliveryCheck check = DeliveryCheck.afterDrain(fleet, publisher.okByTopic(), DRAIN_MAX_MILLIS);
             System.out.println("  " + target.name() + ": " + check);
+            if (measurement.trace != null) {
+                measurement.trace.write(latencyTrace);
+            }
             Histogram latency = measurement.latencies();
             String failed = check.passed() ? "" : "FAILED: " + check;
             if (metrics.contains("deliveries")) {
@@ -208,7 +221,7 @@ final class Workloads {
         if (serverPids.isEmpty()) {
             throw new IllegalArgumentException("--pids is required to measure server memory");
         }
-        Measurement measurement = new Measurement();
+        Measurement measurement = newMeasurement();
         Blocking.sleep(1_000);
         ProcessMemory before = ProcessMemory.of(serverPids);
         SubscriberFleet fleet = SubscriberFleet.open(vertx, loops, target, count, i -> i, measurement);

@@ -133,17 +133,17 @@ public final class BenchMain {
                         workloads.idleSubscribers(sink, subscribers, pids);
                         break;
                     case "webhook-throughput":
-                        new WebhookLoad(vertx, loops, publisherLoops.get(0), server).throughput(sink, subscribers,
-                                (long) (warmup * 1000), (long) (duration * 1000), pids);
+                        new WebhookLoad(vertx, loops, publisherLoops.get(0), server, pids).throughput(sink, subscribers,
+                                (long) (warmup * 1000), (long) (duration * 1000));
                         break;
                     case "webhook-latency":
-                        new WebhookLoad(vertx, loops, publisherLoops.get(0), server).latency(sink, rate,
+                        new WebhookLoad(vertx, loops, publisherLoops.get(0), server, pids).latency(sink, rate,
                                 (long) (warmup * 1000), (long) (duration * 1000));
                         break;
                     case "webhook-large-answers":
-                        new WebhookLoad(vertx, loops, publisherLoops.get(0), server).largeAnswers(sink,
+                        new WebhookLoad(vertx, loops, publisherLoops.get(0), server, pids).largeAnswers(sink,
                                 subscribers == 0 ? 10 : subscribers, rate == 0 ? 20 : rate, (long) (warmup * 1000),
-                                (long) (duration * 1000), pids);
+                                (long) (duration * 1000));
                         break;
                     default:
                         System.err.println("unknown workload " + workload);

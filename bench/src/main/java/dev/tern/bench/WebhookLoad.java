@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,27 +46,35 @@ final class WebhookLoad {
     /** Messages each webhook may lag behind the publisher in the throughput workload; under the server's queue of 64. */
     static final int LEAD = 32;
     private static final int LARGE_ANSWER_BYTES = 10 * 1024 * 1024;
+    /**
+     * How long a management call (creating a cache or a webhook) may go unanswered before the run takes thread dumps
+     * of both sides and tries once more: such a call is answered in milliseconds, and one full run saw one go
+     * unanswered with nothing on record (docs/performance.md, round 8).
+     */
+    private static final long MANAGEMENT_TIMEOUT_SECONDS = 10;
 
     private final Vertx vertx;
     private final List<Context> receiverLoops;
     private final Context publisherLoop;
     private final Target server;
+    private final List<Long> pids;
     private final HttpClientAgent client;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final List<Long> latencies = new ArrayList<>();
     private volatile boolean measuring;
 
-    WebhookLoad(Vertx vertx, List<Context> receiverLoops, Context publisherLoop, Target server) {
+    WebhookLoad(Vertx vertx, List<Context> receiverLoops, Context publisherLoop, Target server, List<Long> pids) {
         this.vertx = vertx;
         this.receiverLoops = receiverLoops;
         this.publisherLoop = publisherLoop;
         this.server = server;
+        this.pids = pids;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(16));
     }
 
-    void throughput(ResultSink sink, int webhooks, long warmupMillis, long durationMillis, List<Long> pids) {
+    void throughput(ResultSink sink, int webhooks, long warmupMillis, long durationMillis) {
         String topic = "wh-throughput";
         int port = startReceiver(Answer.EMPTY);
         for (int i = 0; i < webhooks; i++) {
@@ -136,7 +146,7 @@ final class WebhookLoad {
     }
 
     /** {@code webhooks} webhooks whose receiver answers 10 MiB bodies, {@code rate} publishes/s; server memory sampled. */
-    void largeAnswers(ResultSink sink, int webhooks, double rate, long warmupMillis, long durationMillis, List<Long> pids) {
+    void largeAnswers(ResultSink sink, int webhooks, double rate, long warmupMillis, long durationMillis) {
         if (pids.isEmpty()) {
             throw new IllegalArgumentException("webhook-large-answers measures the server's memory: give --pids");
         }
@@ -215,11 +225,26 @@ final class WebhookLoad {
     }
 
     private void putWebhook(String name, String topic, int receiverPort) {
-        Blocking.await(call(HttpMethod.PUT, "/caches/" + server.cache(), null).recover(ignored -> Future.succeededFuture(0)));
-        int status = Blocking.await(call(HttpMethod.PUT, "/caches/" + server.cache() + "/webhooks/" + name,
-                "{\"topic\":\"" + topic + "\",\"url\":\"http://127.0.0.1:" + receiverPort + "/hook\"}"));
+        manage(HttpMethod.PUT, "/caches/" + server.cache(), null); // created, or there already: either will do
+        int status = manage(HttpMethod.PUT, "/caches/" + server.cache() + "/webhooks/" + name,
+                "{\"topic\":\"" + topic + "\",\"url\":\"http://127.0.0.1:" + receiverPort + "/hook\"}");
         if (status != 200) {
             throw new IllegalStateException("creating webhook " + name + " answered " + status);
+        }
+    }
+
+    /** A management call's status; unanswered within the deadline, thread dumps are taken and it is sent once more. */
+    private int manage(HttpMethod method, String path, String body) {
+        try {
+            return Blocking.await(call(method, path, body).timeout(MANAGEMENT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof TimeoutException)) {
+                throw e;
+            }
+            String what = method + " " + path + " had no answer within " + MANAGEMENT_TIMEOUT_SECONDS + " s";
+            System.err.println("bench: " + what + "; thread dumps in " + ThreadDumps.write(what, pids)
+                    + "; sending it once more");
+            return Blocking.await(call(method, path, body).timeout(MANAGEMENT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         }
     }
 

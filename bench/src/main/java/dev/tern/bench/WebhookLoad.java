@@ -62,6 +62,8 @@ final class WebhookLoad {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final List<Long> latencies = new ArrayList<>();
+    /** The webhooks this row created, deleted when it ends ({@link #deleteWebhooks}). */
+    private final List<String> created = new ArrayList<>();
     private volatile boolean measuring;
 
     WebhookLoad(Vertx vertx, List<Context> receiverLoops, Context publisherLoop, Target server, List<Long> pids) {
@@ -100,6 +102,7 @@ final class WebhookLoad {
         ownCpu = ProcessCpu.seconds(self) - ownCpu;
         ServerCounters during = ServerCounters.read(server).minus(before);
         stop[0] = true;
+        deleteWebhooks();
         sink.add("webhook deliveries/s", count / seconds, webhooks + " webhooks on one topic, receiver keep-alive, "
                 + "publishes at most " + LEAD + " messages ahead; " + during);
         if (count > 0 && !pids.isEmpty()) {
@@ -130,6 +133,7 @@ final class WebhookLoad {
         long publishes = published.get() - publishedBefore;
         ServerCounters during = ServerCounters.read(server).minus(before);
         stop[0] = true;
+        deleteWebhooks();
         long[] sorted;
         synchronized (latencies) {
             sorted = latencies.stream().mapToLong(Long::longValue).toArray();
@@ -172,6 +176,7 @@ final class WebhookLoad {
         long end = ProcessMemory.of(pids).rssKib;
         ServerCounters during = ServerCounters.read(server).minus(before);
         stop[0] = true;
+        deleteWebhooks();
         String note = String.format(Locale.ROOT, "%d webhooks, %.0f publishes/s, each answered with a 10 MiB body; "
                 + "%d deliveries; RSS %.1f MiB at the start, %.1f at the end", webhooks, rate, count, start / 1024.0,
                 end / 1024.0);
@@ -231,6 +236,21 @@ final class WebhookLoad {
         if (status != 200) {
             throw new IllegalStateException("creating webhook " + name + " answered " + status);
         }
+        created.add(name);
+    }
+
+    /**
+     * Deletes the row's webhooks once it is measured. Left in place, their receiver gone with this process, they would
+     * be retried with backoff through the next rows and counted among those rows' failed attempts.
+     */
+    private void deleteWebhooks() {
+        for (String name : created) {
+            int status = manage(HttpMethod.DELETE, "/caches/" + server.cache() + "/webhooks/" + name, null);
+            if (status != 204) {
+                System.err.println("bench: deleting webhook " + name + " answered " + status);
+            }
+        }
+        created.clear();
     }
 
     /** A management call's status; unanswered within the deadline, thread dumps are taken and it is sent once more. */
